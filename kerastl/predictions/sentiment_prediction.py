@@ -1,0 +1,24 @@
+"""`SentimentPrediction`: the label of one text and the probability of every label."""
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class SentimentPrediction:
+    """The predicted label of a text.
+
+    Attributes:
+        text: the input text.
+        label: the most probable label (a string or an integer, as in the training data).
+        score: the probability of `label`.
+        probabilities: the probability of every label, keyed by label.
+    """
+
+    text: str
+    label: object
+    score: float
+    probabilities: dict
+
+    def to_dict(self):
+        """Return a JSON-ready dict."""
+        return asdict(self)

@@ -1,0 +1,143 @@
+"""The task registry: names to task classes, built in or from plugins.
+
+A task registers under a name by decorator or by call. Plugins register through the
+`kerastl.tasks` entry-point group of their package metadata; entry points are listed once, on
+the first lookup, and each one is imported only when its name is asked for.
+
+Example:
+
+>>> from kerastl.tasks.registry import TaskRegistry
+>>> registry = TaskRegistry(entry_point_group=None)
+>>> @registry.register("echo")
+... class EchoTask:
+...     pass
+>>> registry.get("echo") is EchoTask
+True
+"""
+
+import importlib.metadata
+import inspect
+
+from kerastl.errors import TaskRegistrationError, UnknownTaskError
+
+ENTRY_POINT_GROUP = "kerastl.tasks"
+
+
+class TaskRegistry:
+    """A small registry of task classes by name.
+
+    Args:
+        entry_point_group: the entry-point group plugins use to add tasks, or None to read none.
+    """
+
+    def __init__(self, entry_point_group=ENTRY_POINT_GROUP):
+        self.entry_point_group = entry_point_group
+        self._tasks = {}
+        self._entry_points = None
+
+    def register(self, name, task_class=None):
+        """Register `task_class` under `name`; without `task_class`, return a decorator.
+
+        Raises:
+            TaskRegistrationError: when another class already holds `name`.
+        """
+        if task_class is None:
+            return lambda cls: self.register(name, cls)
+        if not isinstance(name, str) or not name:
+            raise TaskRegistrationError(f"A task name must be a non-empty string. Received: name={name!r}")
+        taken = self._tasks.get(name)
+        if taken is not None and taken is not task_class:
+            raise TaskRegistrationError(
+                f"Task name '{name}' is already taken by {_qualified_name(taken)} "
+                f"(defined in {_source_file(taken)}); {_qualified_name(task_class)} cannot claim it too. "
+                "Pick another name for the new task."
+            )
+        task_class.name = name
+        self._tasks[name] = task_class
+        return task_class
+
+    def get(self, name):
+        """Return the task class registered as `name`, importing its plugin if needed.
+
+        Raises:
+            UnknownTaskError: when no built-in task or installed plugin has that name.
+        """
+        if name not in self._tasks:
+            entry_point = self._plugin_entry_points().get(name)
+            if entry_point is not None:
+                self.register(name, entry_point.load())
+        if name not in self._tasks:
+            raise UnknownTaskError(
+                f"Unknown task '{name}'. Available tasks: {', '.join(self.names()) or 'none'}. "
+                f"Plugins add tasks through the '{self.entry_point_group}' entry-point group."
+            )
+        return self._tasks[name]
+
+    def names(self):
+        """Return the sorted names of all tasks, registered or offered by an installed plugin."""
+        return sorted(set(self._tasks) | set(self._plugin_entry_points()))
+
+    def find(self, name):
+        """Tell where the task `name` is defined: a dict with `module`, `file`, `line`, `plugin`."""
+        task_class = self.get(name)
+        entry_point = self._plugin_entry_points().get(name)
+        try:
+            line = inspect.getsourcelines(task_class)[1]
+        except (OSError, TypeError):
+            line = None
+        return {
+            "module": task_class.__module__,
+            "file": _source_file(task_class),
+            "line": line,
+            "plugin": entry_point.dist.name if entry_point is not None and entry_point.dist else None,
+        }
+
+    def __contains__(self, name):
+        return name in self._tasks or name in self._plugin_entry_points()
+
+    def _plugin_entry_points(self):
+        if self._entry_points is None:
+            found = {}
+            if self.entry_point_group:
+                for entry_point in importlib.metadata.entry_points(group=self.entry_point_group):
+                    found.setdefault(entry_point.name, entry_point)
+            self._entry_points = found
+        return self._entry_points
+
+
+def _qualified_name(obj):
+    return f"{obj.__module__}.{obj.__qualname__}"
+
+
+def _source_file(obj):
+    try:
+        return inspect.getsourcefile(obj) or "<unknown>"
+    except TypeError:
+        return "<built-in>"
+
+
+#: The registry kerastl and its plugins use.
+task_registry = TaskRegistry()
+
+
+def register_task(name, task_class=None):
+    """Register a task class under `name` in kerastl's registry (decorator or call).
+
+    Example:
+
+    >>> from kerastl.tasks import Task, register_task
+    >>> @register_task("my_topics")   # doctest: +SKIP
+    ... class TopicTask(Task):
+    ...     ...
+    """
+    return task_registry.register(name, task_class)
+
+
+def get_task(name):
+    """Return the task class registered as `name` (built in or from a plugin)."""
+    return task_registry.get(name)
+
+
+def available_tasks():
+    """Return the sorted names of every task kerastl can build."""
+    return task_registry.names()

@@ -1,0 +1,123 @@
+"""`SentimentTask`: sentence classification (binary or multi-class) on a pretrained backbone."""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from kerastl.errors import DataError
+from kerastl.layers import ClassificationHead
+from kerastl.metrics import classification_metrics
+from kerastl.predictions import SentimentPrediction
+from kerastl.preprocessing import tokenize_texts
+from kerastl.tasks.labels import LabelSet
+from kerastl.tasks.registry import register_task
+from kerastl.tasks.task import Task
+
+
+@register_task("sentiment")
+class SentimentTask(Task):
+    """Classify texts into labels: positive/negative, star ratings, any set of classes.
+
+    Labels can be names or integers; they are learned from the training data unless given.
+    `evaluate` reports accuracy and macro-F1; `predict` returns `SentimentPrediction`s.
+
+    Args:
+        backbone: a backbone name (see `kerastl.backbones`).
+        labels: the label names in class order; learned from the training data when None.
+        **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
+
+    Example:
+
+    >>> from kerastl.tasks import SentimentTask
+    >>> task = SentimentTask("minilm-l6")  # doctest: +SKIP
+    >>> task.fit([("a wonderful film", "positive"), ("a dull mess", "negative")])  # doctest: +SKIP
+    >>> task.predict(["what a delight"])[0].label  # doctest: +SKIP
+    'positive'
+    """
+
+    def __init__(self, backbone="minilm-l6", *, labels=None, **kwargs):
+        super().__init__(backbone, **kwargs)
+        self.label_set = LabelSet(labels) if labels is not None else None
+
+    def get_config(self):
+        config = super().get_config()
+        config["labels"] = self.label_set.names if self.label_set else None
+        return config
+
+    # === Data ===
+
+    def record_from_example(self, example):
+        if isinstance(example, str):
+            return {"text": example, "where": None}
+        if isinstance(example, dict):
+            text = example.get("text", example.get("sentence"))
+            record = {"text": text, "where": example.get("where")}
+            if example.get("label") is not None:
+                record["label"] = example["label"]
+        elif isinstance(example, (tuple, list)) and len(example) == 2:
+            record = {"text": example[0], "label": example[1], "where": None}
+        else:
+            raise DataError(
+                f"cannot read a sentiment example from {example!r}",
+                fix="pass a text, a (text, label) pair, or a dict with 'text' and 'label'",
+            )
+        if not isinstance(record["text"], str):
+            raise DataError(f"a sentiment example needs a text string; got {record['text']!r}", where=record["where"])
+        return record
+
+    def read_file(self, path, text_column=None, label_column=None, **options):
+        from kerastl.data import read_class_folders, read_jsonl, read_table
+
+        path = Path(path)
+        if path.is_dir() or path.name.endswith((".tar.gz", ".tgz")):
+            return read_class_folders(path, **options)
+        if path.suffix == ".jsonl":
+            return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label")
+        return read_table(path, text_column=text_column or "sentence", label_column=label_column or "label", **options)
+
+    def setup(self, records):
+        if self.label_set is None:
+            self.label_set = LabelSet.from_records(records)
+
+    def encode(self, records, with_targets):
+        token_ids = tokenize_texts(self.tokenizer, [r["text"] for r in records], self.max_length)
+        targets = tf.constant(self.label_set.ids(records), tf.int32) if with_targets else None
+        return {"token_ids": token_ids}, targets
+
+    # === Model ===
+
+    def build_model(self, encoder):
+        inputs = self.model_inputs()
+        pooled = encoder(inputs)["pooled_output"]
+        logits = ClassificationHead(len(self.label_set), dropout=self.dropout, name="sentiment_head")(pooled)
+        return keras.Model(inputs, logits, name="sentiment_classifier")
+
+    def loss(self):
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    def fit_metrics(self):
+        return [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+
+    # === Results ===
+
+    def decode(self, outputs, records):
+        logits = np.stack(outputs).astype("float64")
+        probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        probabilities /= probabilities.sum(axis=-1, keepdims=True)
+        names = self.label_set.names
+        return [
+            SentimentPrediction(
+                text=record["text"],
+                label=names[int(row.argmax())],
+                score=float(row.max()),
+                probabilities={str(name): float(p) for name, p in zip(names, row)},
+            )
+            for record, row in zip(records, probabilities)
+        ]
+
+    def score(self, records, predictions):
+        true_ids = self.label_set.ids(records)
+        names = self.label_set.names
+        return classification_metrics([names[i] for i in true_ids], [p.label for p in predictions], names)

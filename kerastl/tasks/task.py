@@ -1,0 +1,419 @@
+"""`Task`: the interface every kerastl task has, built in or from a plugin.
+
+A task owns its preprocessing, head, loss, metrics and decoding; this base owns everything they
+share: reading data sources, loading the backbone, batching by length, the optimizer, the
+training loop (Keras `fit`), batched inference, and saving / loading a whole model folder.
+
+A subclass implements a few hooks:
+
+- `record_from_example(example)` turns one user example (dict, tuple, string) into a record;
+- `read_file(path, **options)` reads a local file into records;
+- `setup(records)` learns what the data decide (label names) before the first `fit`;
+- `encode(records, with_targets)` tokenizes records once into `(features, targets)`;
+- `build_model(encoder)` puts a head on the `BackboneEncoder` and returns a `keras.Model`;
+- `loss()` and `fit_metrics()` for training;
+- `decode(outputs, records)` turns model outputs into typed predictions;
+- `score(records, predictions)` computes the field's metrics.
+"""
+
+import json
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from kerastl.atomic_files import atomic_folder
+from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
+from kerastl.errors import DataError, ModelLoadError
+from kerastl.layers import BackboneEncoder
+from kerastl.preprocessing import SpecialTokens, length_grouped_batches
+from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
+
+TASK_FILE = "kerastl.json"
+MODEL_CONFIG_FILE = "model.json"
+WEIGHTS_FILE = "model.weights.h5"
+TOKENIZER_FOLDER = "tokenizer"
+FORMAT_VERSION = 1
+
+
+class Task:
+    """Base class of kerastl tasks: `fit`, `evaluate`, `predict`, `save`, `load`.
+
+    Args:
+        backbone: a backbone name for `kerastl.backbones.load_backbone`.
+        max_length: the longest token sequence fed to the backbone, special tokens included.
+        freeze: "none", "all", or the number of bottom transformer layers to freeze.
+        lora_rank: enables low-rank adaptation of this rank when set.
+        pooling: "cls", "mean" or "max" (for tasks with one vector per example).
+        dropout: dropout before the head.
+        learning_rate: peak learning rate of AdamW (warmup, then cosine decay).
+        weight_decay: AdamW weight decay (not applied to biases and norms).
+        warmup_ratio: fraction of the training steps spent warming up.
+        seed: seed for weight initialization and shuffling.
+    """
+
+    #: Set by the registry to the name the task is registered under.
+    name = None
+
+    def __init__(
+        self,
+        backbone=DEFAULT_BACKBONE,
+        *,
+        max_length=128,
+        freeze="none",
+        lora_rank=None,
+        pooling="mean",
+        dropout=0.1,
+        learning_rate=5e-5,
+        weight_decay=0.01,
+        warmup_ratio=0.1,
+        seed=0,
+    ):
+        if not isinstance(max_length, int) or max_length < 4:
+            raise ValueError(f"`max_length` must be an integer of at least 4. Received: max_length={max_length!r}")
+        if learning_rate <= 0:
+            raise ValueError(f"`learning_rate` must be positive. Received: learning_rate={learning_rate!r}")
+        self.backbone = str(backbone)
+        self.max_length = max_length
+        self.freeze = freeze
+        self.lora_rank = lora_rank
+        self.pooling = pooling
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.warmup_ratio = warmup_ratio
+        self.seed = seed
+        self.model = None
+        self.tokenizer = None
+        self.history = None
+        self._forward = None
+
+    # === Hooks for subclasses ===
+
+    def record_from_example(self, example):
+        """Turn one user example (a dict, tuple or string) into a record dict."""
+        raise NotImplementedError
+
+    def read_file(self, path, **options):
+        """Read a local file or folder into a list of records."""
+        raise NotImplementedError
+
+    def setup(self, records):
+        """Learn from the training records what the model depends on (e.g. label names)."""
+
+    def encode(self, records, with_targets):
+        """Tokenize records into `(features, targets)`; `features["token_ids"]` is ragged."""
+        raise NotImplementedError
+
+    def build_model(self, encoder):
+        """Return a `keras.Model` taking `token_ids` and `padding_mask` through `encoder`."""
+        raise NotImplementedError
+
+    def loss(self):
+        """The Keras loss `fit` minimizes."""
+        raise NotImplementedError
+
+    def fit_metrics(self):
+        """Keras metrics shown in the progress bar during `fit`."""
+        return []
+
+    def decode(self, outputs, records):
+        """Turn per-example model outputs (numpy arrays) into typed predictions."""
+        raise NotImplementedError
+
+    def score(self, records, predictions):
+        """Return the field's metrics (a dict of floats, or nested dicts) for `predictions`."""
+        raise NotImplementedError
+
+    #: Padding value of ragged targets (token-level tasks use an ignored class).
+    target_padding = 0
+
+    # === Configuration ===
+
+    def get_config(self):
+        """Return the constructor arguments, enough to rebuild the task with `from_config`."""
+        return {
+            "backbone": self.backbone,
+            "max_length": self.max_length,
+            "freeze": self.freeze,
+            "lora_rank": self.lora_rank,
+            "pooling": self.pooling,
+            "dropout": self.dropout,
+            "learning_rate": self.learning_rate,
+            "weight_decay": self.weight_decay,
+            "warmup_ratio": self.warmup_ratio,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        """Create a task from `get_config()` output."""
+        return cls(**config)
+
+    # === Data ===
+
+    def read(self, source, **options):
+        """Read any supported data source into a list of records.
+
+        Args:
+            source: a list of examples (dicts, tuples or strings), a `tf.data.Dataset`, a path
+                to a local file or folder, or `"tfds:NAME[:SPLIT]"` for a TensorFlow Datasets
+                dataset.
+            **options: passed to the file reader (for example `text_column`).
+
+        Returns:
+            A list of record dicts.
+
+        Raises:
+            DataError: for a source that holds no examples or malformed ones.
+        """
+        if isinstance(source, (str, os.PathLike)) and str(source).startswith("tfds:"):
+            from kerastl.data import read_tfds
+
+            name, _, split = str(source)[len("tfds:"):].partition(":")
+            records = read_tfds(name, split=split or "train", **options)
+            where = f"TFDS dataset {name}"
+        elif isinstance(source, (str, os.PathLike)):
+            records = self.read_file(Path(source), **options)
+            where = str(source)
+        elif isinstance(source, tf.data.Dataset):
+            records = [self.record_from_example(_to_python(x)) for x in source.as_numpy_iterator()]
+            where = "the tf.data.Dataset"
+        else:
+            records = [r if isinstance(r, dict) and "where" in r else self.record_from_example(r) for r in source]
+            where = "the examples passed in"
+        if not records:
+            raise DataError(f"{where} holds no examples", fix="pass a source with at least one example")
+        return records
+
+    # === Training ===
+
+    def fit(self, train, validation=None, *, epochs=3, batch_size=32, callbacks=None, verbose="auto"):
+        """Fine-tune on `train`; report the loss (and `validation` loss) each epoch.
+
+        Args:
+            train: training data, any source `read` accepts.
+            validation: optional validation data.
+            epochs: passes over the training data.
+            batch_size: examples per step.
+            callbacks: Keras callbacks.
+            verbose: Keras' verbosity ("auto", 0, 1, 2).
+
+        Returns:
+            The Keras `History` object.
+        """
+        train_records = self.read(train)
+        validation_records = self.read(validation) if validation is not None else None
+        if self.model is None:
+            self.setup(train_records)
+            self.build()
+        keras.utils.set_random_seed(self.seed)
+        features, targets = self.encode(train_records, with_targets=True)
+        train_data = length_grouped_batches(
+            features, targets, batch_size, self._pad_id, self.target_padding, shuffle=True, seed=self.seed
+        )
+        validation_data = None
+        if validation_records is not None:
+            features, targets = self.encode(validation_records, with_targets=True)
+            features, targets, _ = _sorted_by_length(features, targets)
+            validation_data = length_grouped_batches(features, targets, batch_size * 2, self._pad_id, self.target_padding)
+        steps = epochs * -(-len(train_records) // batch_size)
+        self._compile(steps)
+        self.history = self.model.fit(
+            train_data, validation_data=validation_data, epochs=epochs, callbacks=callbacks, verbose=verbose
+        )
+        return self.history
+
+    def build(self):
+        """Load the backbone and tokenizer and build the task's model (done by the first `fit`)."""
+        keras.utils.set_random_seed(self.seed)
+        backbone, self.tokenizer = load_backbone(self.backbone)
+        encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank)
+        self.model = self.build_model(encoder)
+        self._forward = None
+
+    def model_inputs(self):
+        """The Keras inputs every task model takes: `token_ids` and `padding_mask`."""
+        return {
+            "token_ids": keras.Input(shape=(None,), dtype="int32", name="token_ids"),
+            "padding_mask": keras.Input(shape=(None,), dtype="bool", name="padding_mask"),
+        }
+
+    def _compile(self, total_steps):
+        warmup = int(self.warmup_ratio * total_steps)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=0.0 if warmup else self.learning_rate,
+            decay_steps=max(total_steps - warmup, 1),
+            warmup_target=self.learning_rate if warmup else None,
+            warmup_steps=warmup,
+        )
+        optimizer = keras.optimizers.AdamW(learning_rate=schedule, weight_decay=self.weight_decay, clipnorm=1.0)
+        optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta", "layer_norm"])
+        self.model.compile(optimizer=optimizer, loss=self.loss(), metrics=self.fit_metrics())
+
+    # === Inference ===
+
+    def predict(self, inputs, *, batch_size=64):
+        """Predict for `inputs` (strings, examples, or any source `read` accepts).
+
+        Returns:
+            A list of the task's typed predictions, one per input, in input order.
+        """
+        records = self.read([inputs] if isinstance(inputs, str) else inputs)
+        return self.decode(self.predict_outputs(records, batch_size=batch_size), records)
+
+    def evaluate(self, data, *, batch_size=64, **read_options):
+        """Predict on labeled `data` and return the field's metrics as a dict."""
+        records = self.read(data, **read_options)
+        return self.score(records, self.decode(self.predict_outputs(records, batch_size=batch_size), records))
+
+    def predict_outputs(self, records, batch_size=64):
+        """Run the model on records; return one numpy array per record, in record order.
+
+        Records are sorted by length so batches carry little padding; token-level outputs are
+        cut to each record's own length.
+        """
+        self._require_model()
+        features, _ = self.encode(records, with_targets=False)
+        lengths = features["token_ids"].row_lengths().numpy()
+        features, _, order = _sorted_by_length(features)
+        dataset = length_grouped_batches(features, None, batch_size, self._pad_id)
+        outputs = [None] * len(records)
+        position = 0
+        for batch in dataset:
+            batch_outputs = keras.ops.convert_to_numpy(self._forward_function()(batch))
+            for row in batch_outputs:
+                index = order[position]
+                outputs[index] = row[: lengths[index]] if row.ndim == 2 else row
+                position += 1
+        return outputs
+
+    def _forward_function(self):
+        if self._forward is None:
+            model = self.model
+            self._forward = tf.function(lambda batch: model(batch, training=False), reduce_retracing=True)
+        return self._forward
+
+    @property
+    def _pad_id(self):
+        return SpecialTokens.of(self.tokenizer).pad
+
+    def _require_model(self):
+        if self.model is None:
+            raise RuntimeError(
+                f"The {self.name or type(self).__name__} task has no model yet. Call `fit` first, "
+                "or load a trained one with `kerastl.load(path)`."
+            )
+
+    # === Saving ===
+
+    def save(self, path):
+        """Save the whole task to the folder `path`: config, model, weights and tokenizer.
+
+        The folder is written beside `path` and renamed into place when complete, so an
+        interrupted save never leaves a half-written model where a good one was.
+        """
+        self._require_model()
+        with atomic_folder(path) as folder:
+            description = {
+                "format_version": FORMAT_VERSION,
+                "task": self.name,
+                "task_class": f"{type(self).__module__}.{type(self).__qualname__}",
+                "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "config": self.get_config(),
+            }
+            (folder / TASK_FILE).write_text(json.dumps(description, indent=2, ensure_ascii=False))
+            model_config = keras.saving.serialize_keras_object(self.model)
+            (folder / MODEL_CONFIG_FILE).write_text(json.dumps(model_config))
+            self.model.save_weights(str(folder / WEIGHTS_FILE))
+            save_tokenizer(self.tokenizer, folder / TOKENIZER_FOLDER)
+
+    @classmethod
+    def load(cls, path):
+        """Load a task folder written by `save` (same as `kerastl.load`).
+
+        Raises:
+            ModelLoadError: when the folder is missing, incomplete, of another task, or its
+                head does not match its label set.
+        """
+        from kerastl.tasks.registry import get_task
+
+        folder = Path(path)
+        description = _read_task_file(folder)
+        task_class = get_task(description["task"]) if cls is Task else cls
+        if cls is not Task and description["task"] != cls.name:
+            raise ModelLoadError(
+                f"{folder} holds a '{description['task']}' model, not a '{cls.name}' one. "
+                f"Fix: load it with kerastl.load('{folder}')."
+            )
+        task = task_class.from_config(description["config"])
+        for required in (MODEL_CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FOLDER):
+            if not (folder / required).exists():
+                raise ModelLoadError(f"{folder} is incomplete: {required} is missing. Fix: save the model again.")
+        task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
+        model_config = json.loads((folder / MODEL_CONFIG_FILE).read_text())
+        task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
+        task.model.load_weights(str(folder / WEIGHTS_FILE))
+        task.check_consistency(folder)
+        return task
+
+    def check_consistency(self, folder):
+        """Check a loaded model against its saved config; raise `ModelLoadError` if they differ."""
+        vocabulary_size = self.tokenizer.vocabulary_size()
+        embedding_rows = _token_embedding_rows(self.model)
+        if embedding_rows is not None and vocabulary_size > embedding_rows:
+            raise ModelLoadError(
+                f"{folder}: the tokenizer has {vocabulary_size} tokens but the model's embedding only "
+                f"{embedding_rows}. The tokenizer folder does not belong to this model; save the model again."
+            )
+
+
+def _sorted_by_length(features, targets=None):
+    """Reorder encoded examples from shortest to longest; also return the order used."""
+    order = np.argsort(features["token_ids"].row_lengths().numpy(), kind="stable")
+    features = {key: tf.gather(value, order) for key, value in features.items()}
+    targets = tf.gather(targets, order) if targets is not None else None
+    return features, targets, order
+
+
+def _read_task_file(folder):
+    if not folder.exists():
+        raise ModelLoadError(f"No model folder at {folder}. Fix: pass the --output folder of `kerastl train`.")
+    if not folder.is_dir():
+        raise ModelLoadError(f"{folder} is a file, not a model folder. Fix: pass the folder `kerastl train` wrote.")
+    task_file = folder / TASK_FILE
+    if not task_file.is_file():
+        raise ModelLoadError(f"{folder} holds no {TASK_FILE}, so it is not a kerastl model folder.")
+    try:
+        description = json.loads(task_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ModelLoadError(f"{task_file} is not valid JSON ({error}). Fix: save the model again.")
+    if description.get("format_version") != FORMAT_VERSION or "task" not in description:
+        raise ModelLoadError(f"{task_file} is not a kerastl model description of format version {FORMAT_VERSION}.")
+    return description
+
+
+def _token_embedding_rows(model):
+    for layer in model.layers:
+        if isinstance(layer, BackboneEncoder):
+            embedding = getattr(layer.backbone, "token_embedding", None)
+            if embedding is not None:
+                return int(embedding.input_dim)
+    return None
+
+
+def _to_python(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray):
+        return [_to_python(v) for v in value.tolist()] if value.dtype == object else value.tolist()
+    if isinstance(value, dict):
+        return {k: _to_python(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_to_python(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
