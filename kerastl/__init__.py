@@ -11,6 +11,10 @@ Example:
 
 __version__ = "0.1.0"
 
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # kerastl's pipelines are tf.data and TensorFlow
+
 from kerastl.backbones import DEFAULT_BACKBONE, available_backbones, install_backbone, load_backbone
 from kerastl.errors import DataError, KerastlError
 from kerastl.tasks import SentimentTask, Task, available_tasks, get_task, register_task

@@ -19,6 +19,10 @@ class SentimentPrediction:
     score: float
     probabilities: dict
 
+    def describe(self):
+        """One line for people: the label, its probability and the text."""
+        return f"{self.label}\t{self.score:.3f}\t{self.text}"
+
     def to_dict(self):
         """Return a JSON-ready dict."""
         return asdict(self)

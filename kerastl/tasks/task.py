@@ -223,7 +223,8 @@ class Task:
         steps = epochs * -(-len(train_records) // batch_size)
         self._compile(steps)
         self.history = self.model.fit(
-            train_data, validation_data=validation_data, epochs=epochs, callbacks=callbacks, verbose=verbose
+            train_data, validation_data=validation_data, epochs=epochs, callbacks=callbacks, verbose=verbose,
+            shuffle=False,  # the dataset shuffles itself, grouped by length
         )
         return self.history
 

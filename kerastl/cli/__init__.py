@@ -1,0 +1,1 @@
+"""The `kerastl` command line: thin click commands over library functions."""

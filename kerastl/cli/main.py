@@ -1,0 +1,59 @@
+"""The `kerastl` command group: built-in commands, plugin commands, one-line errors."""
+
+import importlib.metadata
+import os
+import sys
+
+import click
+
+from kerastl.errors import KerastlError
+
+COMMAND_ENTRY_POINT_GROUP = "kerastl.commands"
+BUILT_IN_COMMANDS = {
+    "backbones": "kerastl.cli.backbones_command:backbones",
+    "demo": "kerastl.cli.demo_command:demo",
+    "evaluate": "kerastl.cli.evaluate_command:evaluate",
+    "predict": "kerastl.cli.predict_command:predict",
+    "tasks": "kerastl.cli.tasks_command:tasks",
+    "train": "kerastl.cli.train_command:train",
+}
+
+
+class KerastlGroup(click.Group):
+    """Loads commands lazily (TensorFlow is imported only when a command needs it), adds
+    plugin commands from the `kerastl.commands` entry-point group, and prints kerastl's
+    errors as one line without a traceback."""
+
+    def list_commands(self, ctx):
+        return sorted(set(BUILT_IN_COMMANDS) | set(_plugin_commands()))
+
+    def get_command(self, ctx, name):
+        target = BUILT_IN_COMMANDS.get(name)
+        if target is not None:
+            module, _, attribute = target.partition(":")
+            return getattr(importlib.import_module(module), attribute)
+        entry_point = _plugin_commands().get(name)
+        return entry_point.load() if entry_point is not None else None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KerastlError as error:
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(1)
+
+
+def _plugin_commands():
+    return {ep.name: ep for ep in importlib.metadata.entry_points(group=COMMAND_ENTRY_POINT_GROUP)}
+
+
+@click.group(cls=KerastlGroup)
+@click.version_option(package_name="kerastl")
+def cli():
+    """kerastl: fine-tune pretrained NLP backbones on downstream tasks with Keras 3."""
+
+
+def main():
+    """Entry point of the `kerastl` console script."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter off the terminal
+    cli(prog_name="kerastl")

@@ -1,0 +1,126 @@
+"""Reading user text files as UTF-8, with errors that name the file and the line.
+
+Every reader in `kerastl.data` opens its input through this module, so a missing file, a
+folder given instead of a file, a UTF-8 byte-order mark and bytes that are not UTF-8 are
+handled (and reported) the same way everywhere.
+"""
+
+import os
+from typing import Iterator, Tuple
+
+from kerastl.errors import DataError, Location
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+NOT_UTF8_FIX = (
+    "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 IN > OUT` "
+    "(replace latin1 with the file's real encoding)"
+)
+
+
+def check_is_file(path) -> str:
+    """Make sure `path` names an existing regular file.
+
+    Args:
+        path: a path (str or os.PathLike) given by the user.
+
+    Returns:
+        The path as a `str`.
+
+    Raises:
+        DataError: the path does not exist or is a folder.
+
+    Example:
+
+    >>> check_is_file("train.tsv")  # doctest: +SKIP
+    'train.tsv'
+    """
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise DataError(
+            "is a folder, but a file was expected",
+            where=Location(path),
+            fix="give the path of a data file inside the folder",
+        )
+    if not os.path.exists(path):
+        raise DataError(
+            "file not found",
+            where=Location(path),
+            fix="check the path and the current working directory",
+        )
+    return path
+
+
+def decode_utf8(data: bytes, path, line_offset: int = 0) -> str:
+    """Decode `data` as UTF-8, dropping a leading byte-order mark.
+
+    Args:
+        data: the raw bytes.
+        path: the file (or archive member) the bytes came from, used in the error.
+        line_offset: number of lines before `data` in the file (0 for a whole file), so that
+            the error names the right line when `data` is one line of a larger file.
+
+    Returns:
+        The decoded text.
+
+    Raises:
+        DataError: the bytes are not valid UTF-8; names the line and the byte in it.
+
+    Example:
+
+    >>> decode_utf8(b"\\xef\\xbb\\xbfcaf\\xc3\\xa9", "a.txt")
+    'café'
+    """
+    if data.startswith(UTF8_BOM) and line_offset == 0:
+        data = data[len(UTF8_BOM):]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = line_offset + data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise DataError(
+            f"byte {data[error.start]:#04x} at column {column} is not valid UTF-8",
+            where=Location(os.fspath(path), line),
+            fix=NOT_UTF8_FIX,
+        ) from None
+
+
+def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, str]]:
+    """Yield the lines of a UTF-8 text file with their 1-based line numbers.
+
+    Lines are split on "\\n" only (a "\\r" before it is dropped too unless `keep_line_ends`),
+    so characters such as U+2028 inside a sentence never split it. A UTF-8 byte-order mark
+    at the start of the file is removed. The file is read lazily, line by line.
+
+    Args:
+        path: the file to read.
+        keep_line_ends: keep the line ending (needed by the `csv` module to read quoted
+            fields that span lines).
+
+    Returns:
+        An iterator of `(line_number, line)` pairs.
+
+    Raises:
+        DataError: the file is missing, is a folder, or a line is not valid UTF-8.
+
+    Example:
+
+    >>> for number, line in read_text_lines("train.tsv"):  # doctest: +SKIP
+    ...     print(number, line)
+    """
+    path = check_is_file(path)
+    try:
+        with open(path, "rb") as file:
+            for number, raw in enumerate(file, start=1):
+                if number == 1 and raw.startswith(UTF8_BOM):
+                    raw = raw[len(UTF8_BOM):]
+                line = decode_utf8(raw, path, line_offset=number - 1)
+                if not keep_line_ends:
+                    line = line.rstrip("\r\n")
+                yield number, line
+    except OSError as error:
+        raise DataError(
+            f"cannot read the file: {error.strerror or error}",
+            where=Location(path),
+            fix="check that the file exists and is readable",
+        ) from None
