@@ -15,13 +15,43 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # kerastl's pipelines are tf.data and TensorFlow
 
-from kerastl.backbones import DEFAULT_BACKBONE, available_backbones, install_backbone, load_backbone
-from kerastl.errors import DataError, KerastlError
-from kerastl.tasks import SentimentTask, Task, available_tasks, get_task, register_task
+# Public names are imported on first use, so `import kerastl` and `kerastl --help` stay fast and
+# TensorFlow loads only when a task or layer is needed.
+_PUBLIC_NAMES = {
+    "DEFAULT_BACKBONE": "kerastl.backbones",
+    "available_backbones": "kerastl.backbones",
+    "install_backbone": "kerastl.backbones",
+    "load_backbone": "kerastl.backbones",
+    "DataError": "kerastl.errors",
+    "KerastlError": "kerastl.errors",
+    "SentimentTask": "kerastl.tasks",
+    "Task": "kerastl.tasks",
+    "available_tasks": "kerastl.tasks",
+    "get_task": "kerastl.tasks",
+    "register_task": "kerastl.tasks",
+}
+
+
+def __getattr__(name):
+    module = _PUBLIC_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kerastl' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
 
 
 def load(path):
-    """Load any saved kerastl task folder, whatever its task (built in or from a plugin)."""
+    """Load any saved kerastl task folder, whatever its task (built in or from a plugin).
+
+    Example:
+
+    >>> import kerastl
+    >>> task = kerastl.load("my-model")  # doctest: +SKIP
+    >>> task.predict(["A gripping, beautiful film."])  # doctest: +SKIP
+    """
+    from kerastl.tasks import Task
+
     return Task.load(path)
 
 

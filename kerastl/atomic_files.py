@@ -22,6 +22,7 @@ def atomic_folder(path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.tmp-"))
+    os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes private folders; a saved model is a normal one
     try:
         yield work
         if path.exists():
@@ -42,6 +43,7 @@ def atomic_file(path, mode="w", encoding="utf-8"):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+    os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes private files; these are normal outputs
     try:
         with os.fdopen(handle, mode, encoding=None if "b" in mode else encoding) as file:
             yield file
@@ -51,3 +53,9 @@ def atomic_file(path, mode="w", encoding="utf-8"):
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

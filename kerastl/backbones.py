@@ -192,13 +192,15 @@ def _keras_hub_preset_names():
     return set(keras_hub.models.Backbone.presets)
 
 
-def load_backbone(name=DEFAULT_BACKBONE, load_weights=True):
+def load_backbone(name=DEFAULT_BACKBONE, load_weights=True, dtype=None):
     """Load a backbone and its tokenizer.
 
     Args:
         name: a backbone name (see the module docstring).
         load_weights: False builds the same architecture with random weights (for
             from-scratch baselines).
+        dtype: a Keras dtype policy name for the backbone ("float32", "mixed_bfloat16"), or
+            None for the global policy.
 
     Returns:
         A tuple `(backbone, tokenizer)` of keras-hub objects.
@@ -206,7 +208,8 @@ def load_backbone(name=DEFAULT_BACKBONE, load_weights=True):
     import keras_hub
 
     preset = resolve_backbone(name)
-    backbone = keras_hub.models.Backbone.from_preset(preset, load_weights=load_weights)
+    options = {"dtype": dtype} if dtype is not None else {}
+    backbone = keras_hub.models.Backbone.from_preset(preset, load_weights=load_weights, **options)
     tokenizer = keras_hub.tokenizers.Tokenizer.from_preset(preset)
     return backbone, tokenizer
 

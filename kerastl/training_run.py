@@ -1,18 +1,34 @@
 """One training run, as `kerastl train` does it: read, fit, evaluate, save, record metrics."""
 
+import importlib.util
 import json
+import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
+import keras
+
 from kerastl.atomic_files import atomic_file
-from kerastl.tasks import get_task
+from kerastl.errors import KerastlError
+from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
+from kerastl.run_config import CONFIG_FILE, data_source_for_config, write_run_config
+from kerastl.tasks import Task, get_task
 
 METRICS_FILE = "metrics.json"
+TRAINING_PLOT_FILE = "training.png"
+TENSORBOARD_FOLDER = "tensorboard"
+CHECKPOINT_FOLDER = "checkpoint"
 
 
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
-                 epochs=3, batch_size=32, verbose="auto"):
-    """Train a task and save it, with its metrics, into the folder `output`.
+                 epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None):
+    """Train a task and save it, with its metrics, config and plots, into the folder `output`.
+
+    Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
+    `config.yaml` (the options; `kerastl train --config` runs it again), `training.png`, the
+    task's own figures (`Task.report_figures`), and with `tensorboard` a `tensorboard/` folder.
 
     Args:
         task_name: a registered task name ("sentiment", "ner", a plugin's name).
@@ -24,18 +40,36 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         epochs: passes over the training data.
         batch_size: examples per step.
         verbose: Keras' verbosity.
+        tensorboard: also write TensorBoard logs to `output/tensorboard`.
+        train_sample: how many training records are scored each epoch beside the validation
+            data, for the training curve of the task's metric.
+        checkpoint_every: when set, checkpoint every this many steps into `output/checkpoint`;
+            running the same training again after an interruption resumes from there. The
+            final save replaces the folder, checkpoint included.
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
-        the validation metrics (when there is validation data).
+        metrics, the best epoch and the validation metrics (when there is validation data).
     """
+    if tensorboard and importlib.util.find_spec("tensorboard") is None:
+        raise KerastlError("TensorBoard logs need the tensorboard package, which is not installed. "
+                           "Fix: pip install 'kerastl[tensorboard]' (or pip install tensorboard), or drop --tensorboard.")
     task = get_task(task_name)(**(task_options or {}))
     read_options = read_options or {}
     train_records = task.read(train, **read_options)
     validation_records = task.read(validation, **read_options) if validation is not None else None
+    output = Path(output)
+    epoch_metrics = EpochMetricsCallback(task, validation_records, train_records, train_sample=train_sample,
+                                         verbose=verbose not in (0, False))
+    callbacks = [epoch_metrics]
+    if tensorboard:
+        shutil.rmtree(output / TENSORBOARD_FOLDER, ignore_errors=True)
+        callbacks.append(keras.callbacks.TensorBoard(log_dir=str(output / TENSORBOARD_FOLDER)))
     started = time.perf_counter()
+    checkpointing = {"checkpoint_dir": output / CHECKPOINT_FOLDER, "checkpoint_every": checkpoint_every} \
+        if checkpoint_every else {}
     history = task.fit(train_records, validation=validation_records, epochs=epochs, batch_size=batch_size,
-                       verbose=verbose)
+                       callbacks=callbacks, verbose=verbose, **checkpointing)
     seconds = time.perf_counter() - started
     summary = {
         "task": task_name,
@@ -43,10 +77,58 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         "epochs": epochs,
         "train_seconds": round(seconds, 2),
         "history": {key: [float(v) for v in values] for key, values in history.history.items()},
+        "per_epoch": epoch_metrics.epochs,
+        "main_metric": epoch_metrics.metric,
+        "best_epoch": epoch_metrics.best_epoch(),
     }
+    if epoch_metrics.sampled_train_records:
+        summary["train_sample_examples"] = len(epoch_metrics.sampled_train_records)
     if validation_records is not None:
+        summary["validation_examples"] = len(validation_records)
         summary["validation"] = task.evaluate(validation_records)
-    task.save(output)
-    with atomic_file(Path(output) / METRICS_FILE) as file:
+        summary["main_metric"] = main_metric_name(task, summary["validation"])
+    _save_keeping_logs(task, output, output / TENSORBOARD_FOLDER if tensorboard else None)
+    write_run_config(output / CONFIG_FILE, {
+        "task": task_name,
+        "train": data_source_for_config(train),
+        "validation": data_source_for_config(validation),
+        "output": str(output.resolve()),
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "seed": task.seed,
+        "tensorboard": bool(tensorboard),
+        "task_options": _task_options_for_config(task),
+        "read_options": read_options,
+    })
+    plot_training(summary["per_epoch"], output / TRAINING_PLOT_FILE, summary["main_metric"])
+    if validation_records is not None and type(task).report_figures is not Task.report_figures:
+        predictions = task.predict(validation_records)
+        items = task.report_figures(validation_records, predictions, output)
+        summary["report_items"] = [item.to_dict() for item in items]
+    with atomic_file(output / METRICS_FILE) as file:
         json.dump(summary, file, indent=2, ensure_ascii=False, default=str)
     return summary
+
+
+def _save_keeping_logs(task, output, log_folder):
+    """Save the model (which replaces the whole folder) without losing TensorBoard logs in it."""
+    if log_folder is None or not log_folder.is_dir():
+        task.save(output)
+        return
+    aside = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.logs-"))
+    try:
+        os.replace(log_folder, aside / log_folder.name)
+        task.save(output)
+        os.replace(aside / log_folder.name, output / log_folder.name)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _task_options_for_config(task):
+    """The task's constructor arguments, minus the seed (a run option), paths made absolute."""
+    options = dict(task.get_config())
+    options.pop("seed", None)
+    backbone = options.get("backbone")
+    if isinstance(backbone, str) and os.path.exists(os.path.expanduser(backbone)):
+        options["backbone"] = str(Path(backbone).expanduser().resolve())
+    return options

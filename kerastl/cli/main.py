@@ -13,7 +13,9 @@ BUILT_IN_COMMANDS = {
     "backbones": "kerastl.cli.backbones_command:backbones",
     "demo": "kerastl.cli.demo_command:demo",
     "evaluate": "kerastl.cli.evaluate_command:evaluate",
+    "export": "kerastl.cli.export_command:export",
     "predict": "kerastl.cli.predict_command:predict",
+    "report": "kerastl.cli.report_command:report",
     "tasks": "kerastl.cli.tasks_command:tasks",
     "train": "kerastl.cli.train_command:train",
 }

@@ -195,8 +195,9 @@ def _indexes_without_header(path, columns):
     indexes = {}
     for key, column in columns.items():
         if not isinstance(column, int) or column < 0:
+            why = "a header row" if not isinstance(column, int) else "a 0-based column number"
             raise DataError(
-                f"{key}_column={column!r} needs a header row, but has_header is False",
+                f"{key}_column={column!r} needs {why}, but has_header is False",
                 where=Location(path),
                 fix=f"pass a 0-based column number as {key}_column (CLI: --{key}-column)",
             )

@@ -73,6 +73,14 @@ def decode_utf8(data: bytes, path, line_offset: int = 0) -> str:
     """
     if data.startswith(UTF8_BOM) and line_offset == 0:
         data = data[len(UTF8_BOM):]
+    if b"\x00" in data:  # valid UTF-8, but no text file holds NUL: a binary or UTF-16 file
+        position = data.index(b"\x00")
+        column = position - (data.rfind(b"\n", 0, position) + 1) + 1
+        raise DataError(
+            f"a NUL byte at column {column}: this is a binary file (or UTF-16 text), not UTF-8 text",
+            where=Location(os.fspath(path), line_offset + data.count(b"\n", 0, position) + 1),
+            fix=f"give the data file itself, as UTF-8 text; {NOT_UTF8_FIX}",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

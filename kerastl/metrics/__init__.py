@@ -1,5 +1,7 @@
 """The metrics each field reports."""
 
 from kerastl.metrics.classification_metrics import classification_metrics
+from kerastl.metrics.entity_metrics import entity_metrics
+from kerastl.metrics.translation_metrics import translation_metrics
 
-__all__ = ["classification_metrics"]
+__all__ = ["classification_metrics", "entity_metrics", "translation_metrics"]

@@ -117,7 +117,50 @@ class SentimentTask(Task):
             for record, row in zip(records, probabilities)
         ]
 
+    def head_size(self):
+        return len(self.label_set) if self.label_set is not None else None
+
     def score(self, records, predictions):
         true_ids = self.label_set.ids(records)
         names = self.label_set.names
         return classification_metrics([names[i] for i in true_ids], [p.label for p in predictions], names)
+
+    # === Serving ===
+
+    def serving_function(self):
+        """Raw strings in; `label` (string), `score` and `probabilities` (in label order) out."""
+        model = self.model
+        names = tf.constant([str(name) for name in self.label_set.names])
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+        def serve(texts):
+            logits = model(self.serving_inputs(texts), training=False)
+            probabilities = tf.nn.softmax(tf.cast(logits, tf.float32), axis=-1)
+            return {
+                "label": tf.gather(names, tf.argmax(probabilities, axis=-1)),
+                "score": tf.reduce_max(probabilities, axis=-1),
+                "probabilities": probabilities,
+            }
+
+        return serve
+
+    def serving_metadata(self):
+        return {"labels": [str(name) for name in self.label_set.names]}
+
+    # === Report ===
+
+    main_metric = "accuracy"
+
+    def report_figures(self, records, predictions, folder):
+        from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix
+
+        names = self.label_set.names
+        true_labels = [names[i] for i in self.label_set.ids(records)]
+        counts = plot_confusion_matrix(true_labels, [p.label for p in predictions], names,
+                                       Path(folder) / "confusion_matrix.png", title="Confusion matrix (validation)")
+        metrics = classification_metrics(true_labels, [p.label for p in predictions], names)
+        return [
+            ReportItem("Confusion matrix", image="confusion_matrix.png",
+                       caption=f"Rows: true label; columns: predicted label; {int(counts.sum())} examples."),
+            ReportItem("Per-class precision, recall and F1", table=per_class_table(metrics["per_class"])),
+        ]

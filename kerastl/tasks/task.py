@@ -27,8 +27,9 @@ import tensorflow as tf
 
 from kerastl.atomic_files import atomic_folder
 from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
-from kerastl.errors import DataError, ModelLoadError
+from kerastl.errors import DataError, KerastlError, Location, ModelLoadError
 from kerastl.layers import BackboneEncoder
+from kerastl.precision import check_precision, resolve_precision
 from kerastl.preprocessing import SpecialTokens, length_grouped_batches
 from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
 
@@ -53,6 +54,9 @@ class Task:
         weight_decay: AdamW weight decay (not applied to biases and norms).
         warmup_ratio: fraction of the training steps spent warming up.
         seed: seed for weight initialization and shuffling.
+        precision: "float32", "mixed_bfloat16" (the backbone computes in bfloat16, about twice
+            as fast on CPUs with bfloat16 instructions), or "auto" (bfloat16 where the CPU has
+            them). Heads and losses stay in float32.
     """
 
     #: Set by the registry to the name the task is registered under.
@@ -71,6 +75,7 @@ class Task:
         weight_decay=0.01,
         warmup_ratio=0.1,
         seed=0,
+        precision="float32",
     ):
         if not isinstance(max_length, int) or max_length < 4:
             raise ValueError(f"`max_length` must be an integer of at least 4. Received: max_length={max_length!r}")
@@ -86,6 +91,7 @@ class Task:
         self.weight_decay = weight_decay
         self.warmup_ratio = warmup_ratio
         self.seed = seed
+        self.precision = check_precision(precision)
         self.model = None
         self.tokenizer = None
         self.history = None
@@ -151,6 +157,33 @@ class Task:
         """
         return []
 
+    def serving_function(self):
+        """Return the `tf.function` an export serves: raw strings in, the task's answer out.
+
+        `kerastl.export.export_task` saves it as the SavedModel's `serving_default` signature.
+        It takes one argument, `texts` (`tf.TensorSpec([None], tf.string)`), and returns a
+        dict of tensors whose first axis is the batch. Build the model inputs in the graph with
+        `self.serving_inputs(texts)`. The default supports no export.
+
+        Raises:
+            KerastlError: when the task cannot be exported.
+        """
+        raise KerastlError(
+            f"The '{self.name or type(self).__name__}' task does not support export for serving yet: "
+            f"{type(self).__name__} implements no `serving_function()`. Fix: use `kerastl predict` or "
+            "Task.predict for this task, or implement `serving_function` in the task."
+        )
+
+    def serving_metadata(self):
+        """Return JSON-ready facts a client of the export needs (e.g. label names); default none."""
+        return {}
+
+    def serving_inputs(self, texts):
+        """Tokenize a `tf.string` batch in the graph into padded `token_ids` and `padding_mask`."""
+        from kerastl.export.serving_inputs import serving_inputs
+
+        return serving_inputs(self.tokenizer, texts, self.max_length)
+
     # === Configuration ===
 
     def get_config(self):
@@ -166,6 +199,7 @@ class Task:
             "weight_decay": self.weight_decay,
             "warmup_ratio": self.warmup_ratio,
             "seed": self.seed,
+            "precision": self.precision,
         }
 
     @classmethod
@@ -211,7 +245,8 @@ class Task:
 
     # === Training ===
 
-    def fit(self, train, validation=None, *, epochs=3, batch_size=32, callbacks=None, verbose="auto"):
+    def fit(self, train, validation=None, *, epochs=3, batch_size=32, callbacks=None, verbose="auto",
+            checkpoint_dir=None, checkpoint_every=None):
         """Fine-tune on `train`; report the loss (and `validation` loss) each epoch.
 
         Args:
@@ -221,6 +256,11 @@ class Task:
             batch_size: examples per step.
             callbacks: Keras callbacks.
             verbose: Keras' verbosity ("auto", 0, 1, 2).
+            checkpoint_dir: a folder for step-level checkpoints (model and optimizer state). When
+                it holds one from an interrupted run with the same settings, training resumes
+                from it, at the step it was written (see `kerastl.training.fit_resumable`).
+            checkpoint_every: with `checkpoint_dir`, checkpoint every this many steps (besides
+                every epoch end).
 
         Returns:
             The Keras `History` object.
@@ -230,9 +270,9 @@ class Task:
         if self.model is None:
             self.prepare(train_records)
         keras.utils.set_random_seed(self.seed)
-        features, targets = self.encode(train_records, with_targets=True)
+        train_features, train_targets = self.encode(train_records, with_targets=True)
         train_data = length_grouped_batches(
-            features, targets, batch_size, self._pad_id, self.target_padding, shuffle=True, seed=self.seed
+            train_features, train_targets, batch_size, self._pad_id, self.target_padding, shuffle=True, seed=self.seed
         )
         validation_data = None
         if validation_records is not None:
@@ -241,6 +281,18 @@ class Task:
             validation_data = length_grouped_batches(features, targets, batch_size * 2, self._pad_id, self.target_padding)
         steps = epochs * -(-len(train_records) // batch_size)
         self._compile(steps)
+        if checkpoint_dir is not None:
+            from kerastl.training import fit_resumable
+
+            self.history = fit_resumable(
+                self.model,
+                lambda epoch: length_grouped_batches(train_features, train_targets, batch_size, self._pad_id,
+                                                     self.target_padding, shuffle=True, seed=self.seed + epoch),
+                steps // epochs, checkpoint_dir, epochs=epochs, every=checkpoint_every,
+                run={"examples": len(train_records), "batch_size": batch_size, "seed": self.seed},
+                validation_data=validation_data, callbacks=callbacks, verbose=verbose,
+            )
+            return self.history
         self.history = self.model.fit(
             train_data, validation_data=validation_data, epochs=epochs, callbacks=callbacks, verbose=verbose,
             shuffle=False,  # the dataset shuffles itself, grouped by length
@@ -249,14 +301,19 @@ class Task:
 
     def prepare(self, train_records):
         """Learn what the data decide (`setup`) and build the model; the first `fit` does this."""
-        self.setup(train_records)
+        try:
+            self.setup(train_records)
+        except DataError as error:
+            raise _naming_source_file(error, train_records) from None
         self.build()
 
     def build(self):
         """Load the backbone and tokenizer and build the task's model."""
         keras.utils.set_random_seed(self.seed)
-        backbone, self.tokenizer = load_backbone(self.backbone)
-        encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank)
+        policy = resolve_precision(self.precision)
+        backbone, self.tokenizer = load_backbone(self.backbone, dtype=policy)
+        encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank,
+                                  dtype=policy)
         self.model = self.build_model(encoder)
         self._forward = None
 
@@ -375,14 +432,24 @@ class Task:
                 f"{folder} holds a '{description['task']}' model, not a '{cls.name}' one. "
                 f"Fix: load it with kerastl.load('{folder}')."
             )
-        task = task_class.from_config(description["config"])
+        try:
+            task = task_class.from_config(description["config"])
+        except (KerastlError, TypeError, ValueError) as error:
+            raise ModelLoadError(f"{folder / TASK_FILE} holds an invalid task config: {error} Fix: save the model again.")
         for required in (MODEL_CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FOLDER):
             if not (folder / required).exists():
                 raise ModelLoadError(f"{folder} is incomplete: {required} is missing. Fix: save the model again.")
-        task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
-        model_config = json.loads((folder / MODEL_CONFIG_FILE).read_text())
-        task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
-        task.model.load_weights(str(folder / WEIGHTS_FILE))
+        try:
+            task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
+            model_config = json.loads((folder / MODEL_CONFIG_FILE).read_text())
+            # Safe mode: a model file can only name registered classes, never run stored code (lambdas).
+            task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
+            task.model.load_weights(str(folder / WEIGHTS_FILE))
+        except (OSError, ValueError, TypeError, KeyError) as error:
+            raise ModelLoadError(
+                f"{folder} cannot be loaded: {_error_summary(error)}. "
+                "Fix: save the model again with kerastl (only kerastl's own layers load in safe mode)."
+            )
         task.load_assets(folder)
         task.check_consistency(folder)
         return task
@@ -393,8 +460,20 @@ class Task:
     def load_assets(self, folder):
         """Read back what `save_assets` wrote; called by `load` once the model is loaded."""
 
+    def head_size(self):
+        """How many outputs the model's last axis must have for this task's config (e.g. the
+        number of labels), checked by `load`; None (the default) checks nothing."""
+        return None
+
     def check_consistency(self, folder):
         """Check a loaded model against its saved config; raise `ModelLoadError` if they differ."""
+        expected = self.head_size()
+        found = _output_units(self.model)
+        if expected is not None and found is not None and expected != found:
+            raise ModelLoadError(
+                f"{folder}: {TASK_FILE} describes a head of {expected} outputs but the model's head has {found}. "
+                f"The label set in {TASK_FILE} does not belong to this model; save the model again."
+            )
         vocabulary_size = self.tokenizer.vocabulary_size()
         embedding_rows = _token_embedding_rows(self.model)
         if embedding_rows is not None and vocabulary_size > embedding_rows:
@@ -427,6 +506,29 @@ def _read_task_file(folder):
     if description.get("format_version") != FORMAT_VERSION or "task" not in description:
         raise ModelLoadError(f"{task_file} is not a kerastl model description of format version {FORMAT_VERSION}.")
     return description
+
+
+def _naming_source_file(error, records):
+    """`error` with the records' file as its location when it names none (e.g. one label in all)."""
+    paths = {getattr(r.get("where"), "path", None) for r in records}
+    if error.where is not None or len(paths) != 1 or None in paths:
+        return error
+    return DataError(error.message, where=Location(paths.pop()), fix=error.fix)
+
+
+def _output_units(model):
+    """The size of the last axis of a model's single output, or None when it cannot tell."""
+    outputs = getattr(model, "outputs", None)
+    if not isinstance(outputs, list) or len(outputs) != 1 or not hasattr(outputs[0], "shape"):
+        return None
+    units = outputs[0].shape[-1]
+    return int(units) if units is not None else None
+
+
+def _error_summary(error):
+    """The first sentences of an error message (Keras' weight errors put the cause on line 2)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return " ".join(lines[:2]).rstrip(".") if lines else type(error).__name__
 
 
 def _token_embedding_rows(model):

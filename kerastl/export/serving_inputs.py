@@ -1,0 +1,34 @@
+"""Tokenize a batch of raw strings inside a TensorFlow graph into padded model inputs."""
+
+import tensorflow as tf
+
+from kerastl.preprocessing.special_tokens import SpecialTokens
+from kerastl.preprocessing.text_tokenization import pack_token_ids
+
+
+def serving_inputs(tokenizer, texts, max_length):
+    """Turn a `tf.string` batch into `{"token_ids", "padding_mask"}`, padded to its longest text.
+
+    The same packing as `kerastl.preprocessing.tokenize_texts` (start/end ids, truncation to
+    `max_length`), written with TensorFlow ops only so it can run inside an exported
+    SavedModel. Call it from a task's `serving_function`.
+
+    Args:
+        tokenizer: a keras-hub tokenizer (its TensorFlow path is used when traced).
+        texts: a `tf.string` tensor of shape `(batch,)`.
+        max_length: the longest packed sequence, special ids included.
+
+    Returns:
+        A dict with `token_ids` (int32, `(batch, length)`) and `padding_mask` (bool), where
+        `length` is the longest packed text of this batch.
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> from kerastl.export import serving_inputs
+    >>> inputs = serving_inputs(tokenizer, tf.constant(["a fine film"]), 128)  # doctest: +SKIP
+    """
+    special = SpecialTokens.of(tokenizer)
+    token_ids = pack_token_ids(tokenizer(texts), special, max_length)
+    dense = token_ids.to_tensor(default_value=special.pad)
+    return {"token_ids": dense, "padding_mask": tf.sequence_mask(token_ids.row_lengths(), maxlen=tf.shape(dense)[1])}

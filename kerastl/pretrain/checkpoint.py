@@ -1,0 +1,79 @@
+"""`PretrainCheckpoint`: the resumable state of a pretraining run, saved atomically."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from kerastl.atomic_files import atomic_folder
+from kerastl.errors import KerastlError
+
+STATE_FILE = "state.json"
+WEIGHTS_FILE = "model.weights.h5"
+OPTIMIZER_FILE = "optimizer.npz"
+VOCABULARY_FILE = "vocabulary.txt"
+
+
+class PretrainCheckpoint:
+    """A checkpoint folder: model weights, optimizer state, vocabulary and the step counter.
+
+    Every save writes a new folder beside the old one and renames it into place, so a run
+    killed mid-save still finds its previous checkpoint.
+
+    Args:
+        folder: the checkpoint folder (`OUTPUT/checkpoint` for `kerastl pretrain`).
+
+    Example:
+
+    >>> from kerastl.pretrain.checkpoint import PretrainCheckpoint
+    >>> checkpoint = PretrainCheckpoint("run/checkpoint")  # doctest: +SKIP
+    >>> checkpoint.exists()  # doctest: +SKIP
+    False
+    """
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def exists(self):
+        """Whether a complete checkpoint is there."""
+        return (self.folder / STATE_FILE).is_file()
+
+    def save(self, objective, vocabulary, state):
+        """Write the objective's weights and optimizer state, the vocabulary and `state` (a dict)."""
+        with atomic_folder(self.folder) as work:
+            objective.model.save_weights(str(work / WEIGHTS_FILE))
+            np.savez(work / OPTIMIZER_FILE, **objective.optimizer_state())
+            (work / VOCABULARY_FILE).write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
+            (work / STATE_FILE).write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    def read_state(self):
+        """Return the saved state dict and vocabulary list.
+
+        Raises:
+            KerastlError: when the checkpoint is unreadable.
+        """
+        try:
+            state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+            vocabulary = (self.folder / VOCABULARY_FILE).read_text(encoding="utf-8").split("\n")[:-1]
+        except (OSError, ValueError) as error:
+            raise KerastlError(
+                f"The checkpoint in {self.folder} cannot be read ({error}). Fix: delete {self.folder} "
+                "to start the pretraining over."
+            )
+        return state, vocabulary
+
+    def restore(self, objective):
+        """Load the saved weights and optimizer state into `objective` (compiled, same options).
+
+        Raises:
+            KerastlError: when the checkpoint does not fit the model.
+        """
+        try:
+            objective.model.load_weights(str(self.folder / WEIGHTS_FILE))
+            with np.load(self.folder / OPTIMIZER_FILE) as arrays:
+                objective.restore_optimizer_state({key: arrays[key] for key in arrays.files})
+        except (OSError, ValueError) as error:
+            raise KerastlError(
+                f"The checkpoint in {self.folder} does not fit this model ({error}). Fix: rerun with "
+                f"the options it was written with, or delete {self.folder} to start over."
+            )

@@ -1,0 +1,58 @@
+"""`PretrainProgress`: checkpoints, a time budget and progress lines during pretraining."""
+
+import time
+
+import keras
+
+
+class PretrainProgress(keras.callbacks.Callback):
+    """Save a checkpoint every `checkpoint_every` steps, stop at the time budget, log progress.
+
+    Args:
+        save: called with no arguments to write a checkpoint.
+        checkpoint_every: optimizer steps between checkpoints.
+        elapsed_before: training seconds spent by earlier (interrupted) runs.
+        time_budget_seconds: stop once the training time of all runs reaches this; None: no limit.
+        tokens_per_step: tokens one step trains on, for the throughput shown.
+        log_every: steps between progress lines (0: silent).
+        log: called with each progress line.
+    """
+
+    def __init__(self, save, checkpoint_every, elapsed_before=0.0, time_budget_seconds=None,
+                 tokens_per_step=0, log_every=50, log=print):
+        super().__init__()
+        self.save = save
+        self.checkpoint_every = checkpoint_every
+        self.elapsed_before = elapsed_before
+        self.time_budget_seconds = time_budget_seconds
+        self.tokens_per_step = tokens_per_step
+        self.log_every = log_every
+        self.log = log
+        self.started = None
+        self.steps_this_run = 0
+        self.out_of_time = False
+
+    @property
+    def seconds_this_run(self):
+        return 0.0 if self.started is None else time.perf_counter() - self.started
+
+    @property
+    def elapsed(self):
+        """Training seconds of all runs so far."""
+        return self.elapsed_before + self.seconds_this_run
+
+    def on_train_begin(self, logs=None):
+        self.started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps_this_run += 1
+        step = int(self.model.optimizer.iterations.numpy())
+        if self.log_every and step % self.log_every == 0:
+            rate = self.steps_this_run * self.tokens_per_step / max(self.seconds_this_run, 1e-9)
+            shown = ", ".join(f"{key} {float(value):.4f}" for key, value in (logs or {}).items())
+            self.log(f"step {step}: {shown}, {rate:,.0f} tokens/s, {self.elapsed / 60:.1f} min")
+        if self.checkpoint_every and step % self.checkpoint_every == 0:
+            self.save()
+        if self.time_budget_seconds is not None and self.elapsed >= self.time_budget_seconds:
+            self.out_of_time = True
+            self.model.stop_training = True

@@ -1,0 +1,90 @@
+"""`EpochMetricsCallback`: the task's own metrics on validation data after every epoch."""
+
+import keras
+import numpy as np
+
+from kerastl.reporting.main_metric import headline_metrics, main_metric_name
+
+
+class EpochMetricsCallback(keras.callbacks.Callback):
+    """Record the losses and the task's field metric (accuracy, F1, BLEU...) each epoch.
+
+    Keras reports the training loss and the task's `fit_metrics`; with validation records this
+    callback also runs `task.evaluate` on them, and on a fixed sample of the training records,
+    so the training curves show the same metric for training and validation data.
+
+    Args:
+        task: the `kerastl.tasks.Task` being trained.
+        validation_records: labeled records to evaluate after each epoch, or None.
+        train_records: the training records; a sample of them is evaluated too.
+        train_sample: how many training records to evaluate (0 for none).
+        batch_size: batch size for the evaluations.
+        verbose: print one line of metrics after each epoch.
+
+    Example:
+
+    >>> from kerastl.reporting import EpochMetricsCallback
+    >>> callback = EpochMetricsCallback(task, validation_records=dev)  # doctest: +SKIP
+    >>> task.fit(train, validation=dev, callbacks=[callback])  # doctest: +SKIP
+    >>> callback.best_epoch()  # doctest: +SKIP
+    {'epoch': 2, 'metric': 'accuracy', 'value': 0.84, 'on': 'validation'}
+    """
+
+    def __init__(self, task, validation_records=None, train_records=None, train_sample=500, batch_size=64,
+                 verbose=True):
+        super().__init__()
+        if train_sample < 0:
+            raise ValueError(f"`train_sample` must be 0 or more. Received: train_sample={train_sample!r}")
+        self.task = task
+        self.validation_records = list(validation_records) if validation_records else None
+        self.train_sample = train_sample
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.sampled_train_records = None
+        if self.validation_records and train_records and train_sample:
+            rng = np.random.default_rng(getattr(task, "seed", 0))
+            count = min(train_sample, len(train_records))
+            self.sampled_train_records = [train_records[i] for i in sorted(rng.choice(len(train_records), count,
+                                                                                      replace=False))]
+        self.metric = None
+        self.epochs = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = dict(logs or {})
+        entry = {"epoch": epoch + 1}
+        for key in ("loss", "val_loss"):
+            if key in logs:
+                entry[key] = float(logs.pop(key))
+        logs.pop("learning_rate", None)
+        entry["fit_metrics"] = {key: float(value) for key, value in logs.items()}
+        if self.validation_records:
+            validation = self.task.evaluate(self.validation_records, batch_size=self.batch_size)
+            self.metric = self.metric or main_metric_name(self.task, validation)
+            entry["validation"] = headline_metrics(validation)
+            if self.sampled_train_records:
+                entry["train"] = headline_metrics(self.task.evaluate(self.sampled_train_records,
+                                                                     batch_size=self.batch_size))
+            if self.verbose and self.metric:
+                line = f"Epoch {epoch + 1}: validation {self.metric} {entry['validation'][self.metric]:.4f}"
+                if "train" in entry:
+                    line += f" (training sample of {len(self.sampled_train_records)}: {entry['train'][self.metric]:.4f})"
+                print(line, flush=True)
+        self.epochs.append(entry)
+
+    def best_epoch(self):
+        """Return the best epoch so far as `{"epoch", "metric", "value", "on"}`, or None.
+
+        The best epoch has the highest validation metric; without one, the lowest validation
+        loss; without validation data, the lowest training loss.
+        """
+        if not self.epochs:
+            return None
+        if self.metric and all(self.metric in e.get("validation", {}) for e in self.epochs):
+            best = max(self.epochs, key=lambda e: e["validation"][self.metric])
+            return {"epoch": best["epoch"], "metric": self.metric, "value": best["validation"][self.metric],
+                    "on": "validation"}
+        for key, on in (("val_loss", "validation"), ("loss", "training")):
+            if all(key in e for e in self.epochs):
+                best = min(self.epochs, key=lambda e: e[key])
+                return {"epoch": best["epoch"], "metric": "loss", "value": best[key], "on": on}
+        return None

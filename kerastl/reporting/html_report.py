@@ -1,0 +1,196 @@
+"""`kerastl report`: one self-contained HTML page about a training run."""
+
+import base64
+import html
+import json
+from pathlib import Path
+
+from kerastl.atomic_files import atomic_file
+from kerastl.errors import DataError
+from kerastl.reporting.report_item import ReportItem
+
+REPORT_FILE = "report.html"
+METRICS_FILE = "metrics.json"  # as `kerastl.training_run` writes it
+
+STYLE = """
+body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 2em auto;
+       max-width: 1100px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.where { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.95em; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.7em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
+tr.best td { background: #eef7ee; font-weight: 600; }
+img { max-width: 100%; border: 1px solid #eee; }
+pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.9em; }
+.caption, .missing { color: #666; font-size: 0.9em; }
+"""
+
+
+def render_html_report(folder):
+    """Return the HTML page describing the run saved in `folder`.
+
+    Args:
+        folder: an output folder of `kerastl train` (with `metrics.json`).
+
+    Returns:
+        The page as a string; images are inlined as base64 PNG, so it stands alone.
+
+    Raises:
+        DataError: when `folder` holds no readable `metrics.json`.
+    """
+    from kerastl.run_config import CONFIG_FILE
+
+    folder = Path(folder)
+    metrics_path = folder / METRICS_FILE
+    if not metrics_path.is_file():
+        raise DataError(f"{folder} holds no {METRICS_FILE}",
+                        fix="pass the --output folder of a finished `kerastl train` run")
+    try:
+        summary = json.loads(metrics_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise DataError(f"{metrics_path} is not valid JSON ({error})", fix="train the model again") from None
+    task = summary.get("task", "?")
+    metric = summary.get("main_metric")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>kerastl run: {_text(task)} — {_text(folder.name)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>kerastl run: {_text(task)}</h1>",
+        f'<p class="where">{_text(folder.resolve())}</p>',
+        "<h2>Summary</h2>",
+        _table(["", ""], _summary_rows(summary), header=False),
+    ]
+    per_epoch = summary.get("per_epoch") or []
+    parts.append("<h2>Training</h2>")
+    parts.append(_image(folder, "training.png", "Loss and metric per epoch"))
+    sample = summary.get("train_sample_examples")
+    if metric and sample:
+        parts.append(f'<p class="caption">The training curve of {_text(metric)} scores a fixed sample of {sample} '
+                     "training examples after each epoch, the same way as the validation data.</p>")
+    if per_epoch:
+        columns, rows, best_row = _epoch_rows(per_epoch, metric, summary.get("best_epoch"))
+        parts.append(_table(columns, rows, highlight=best_row))
+    if summary.get("validation"):
+        headline = {k: v for k, v in summary["validation"].items() if not isinstance(v, (dict, list))}
+        parts.append("<h2>Validation metrics (after the last epoch)</h2>")
+        parts.append(_table(["metric", "value"], [[k, v] for k, v in headline.items()]))
+    for item in summary.get("report_items", []):
+        item = ReportItem.from_dict(item)
+        parts.append(f"<h2>{_text(item.title)}</h2>")
+        if item.image is not None:
+            parts.append(_image(folder, item.image, item.title))
+        else:
+            parts.append(_table(item.table["columns"], item.table["rows"]))
+        if item.caption:
+            parts.append(f'<p class="caption">{_text(item.caption)}</p>')
+    config_path = folder / CONFIG_FILE
+    if config_path.is_file():
+        parts.append(f"<h2>Configuration ({CONFIG_FILE})</h2>")
+        parts.append(f"<pre>{_text(config_path.read_text(encoding='utf-8'))}</pre>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_html_report(folder, output=None):
+    """Write the run's HTML page (atomically) and return its path.
+
+    Args:
+        folder: an output folder of `kerastl train`.
+        output: the HTML file to write; default `folder/report.html`.
+
+    Returns:
+        The `Path` of the written page.
+
+    Example:
+
+    >>> from kerastl.reporting import write_html_report
+    >>> write_html_report("runs/sst2")  # doctest: +SKIP
+    PosixPath('runs/sst2/report.html')
+    """
+    page = render_html_report(folder)
+    output = Path(output) if output is not None else Path(folder) / REPORT_FILE
+    with atomic_file(output) as file:
+        file.write(page)
+    return output
+
+
+def _summary_rows(summary):
+    rows = [["task", summary.get("task")], ["training examples", summary.get("train_examples")]]
+    if "validation_examples" in summary:
+        rows.append(["validation examples", summary["validation_examples"]])
+    rows += [["epochs", summary.get("epochs")], ["training time", _duration(summary.get("train_seconds"))]]
+    best = summary.get("best_epoch")
+    if best:
+        rows.append(["best epoch", f"{best['epoch']} ({best.get('on', 'validation')} {best['metric']} "
+                                   f"{_number(best['value'])})"])
+    return rows
+
+
+def _epoch_rows(per_epoch, metric, best):
+    fit_names = sorted({name for e in per_epoch for name in e.get("fit_metrics", {})})
+    columns = ["epoch", "loss", "validation loss"]
+    columns += [_keras_metric_title(name) for name in fit_names]
+    if metric:
+        columns += [f"{metric} (training sample)", f"{metric} (validation)"]
+    rows, best_row = [], None
+    for index, entry in enumerate(per_epoch):
+        row = [entry["epoch"], entry.get("loss"), entry.get("val_loss")]
+        row += [entry.get("fit_metrics", {}).get(name) for name in fit_names]
+        if metric:
+            row += [entry.get("train", {}).get(metric), entry.get("validation", {}).get(metric)]
+        rows.append(row)
+        if best and entry["epoch"] == best.get("epoch"):
+            best_row = index
+    return columns, rows, best_row
+
+
+def _keras_metric_title(name):
+    return f"{name[4:]} (Keras, validation)" if name.startswith("val_") else f"{name} (Keras, training)"
+
+
+def _table(columns, rows, header=True, highlight=None):
+    lines = ["<table>"]
+    if header:
+        lines.append("<tr>" + "".join(f"<th>{_text(c)}</th>" for c in columns) + "</tr>")
+    for index, row in enumerate(rows):
+        cells = "".join(_cell(value, first=(i == 0 and not header)) for i, value in enumerate(row))
+        lines.append(f'<tr class="best">{cells}</tr>' if index == highlight else f"<tr>{cells}</tr>")
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def _cell(value, first=False):
+    if first:
+        return f"<th>{_text(value)}</th>"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'<td class="number">{_number(value)}</td>'
+    return f"<td>{_text('' if value is None else value)}</td>"
+
+
+def _image(folder, name, alt):
+    path = folder / name
+    if not path.is_file():
+        return f'<p class="missing">({_text(name)} is missing from the run folder)</p>'
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    return f'<p><img alt="{_text(alt)}" src="data:image/png;base64,{data}"></p>'
+
+
+def _number(value):
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _duration(seconds):
+    if seconds is None:
+        return "?"
+    minutes, seconds = divmod(float(seconds), 60)
+    return f"{int(minutes)} min {seconds:.0f} s" if minutes else f"{seconds:.1f} s"
+
+
+def _text(value):
+    return html.escape(str(value))

@@ -1,0 +1,27 @@
+"""The one line `kerastl train` prints when a run ends."""
+
+
+def summary_line(summary, output):
+    """Return one line about a finished run: examples, time, best epoch and its metric.
+
+    Args:
+        summary: the dict `run_training` returns (and writes to `metrics.json`).
+        output: the folder the run was saved to.
+
+    Example:
+
+    >>> from kerastl.reporting import summary_line
+    >>> summary_line({"task": "sentiment", "train_examples": 8, "train_seconds": 75.0,
+    ...               "epochs": 2, "best_epoch": {"epoch": 2, "metric": "accuracy", "value": 0.875,
+    ...               "on": "validation"}}, "runs/a")
+    'Trained sentiment on 8 examples in 1 min 15 s (2 epochs); best epoch 2: validation accuracy 0.8750; saved to runs/a'
+    """
+    minutes, seconds = divmod(float(summary.get("train_seconds", 0.0)), 60)
+    took = f"{int(minutes)} min {seconds:.0f} s" if minutes else f"{seconds:.1f} s"
+    epochs = summary.get("epochs")
+    line = (f"Trained {summary.get('task')} on {summary.get('train_examples')} examples in {took} "
+            f"({epochs} epoch{'s' if epochs != 1 else ''})")
+    best = summary.get("best_epoch")
+    if best:
+        line += f"; best epoch {best['epoch']}: {best.get('on', 'validation')} {best['metric']} {best['value']:.4f}"
+    return f"{line}; saved to {output}"

@@ -1,0 +1,325 @@
+"""`NerTask`: named-entity recognition (token classification) on a pretrained backbone."""
+
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from kerastl.errors import DataError
+from kerastl.layers import TokenClassificationHead
+from kerastl.metrics import entity_metrics
+from kerastl.predictions import Entity, NerPrediction
+from kerastl.preprocessing import SpecialTokens, length_grouped_batches
+from kerastl.preprocessing.sliding_windows import merge_windows, window_spans
+from kerastl.preprocessing.text_tokenization import pack_token_ids
+from kerastl.preprocessing.word_alignment import align_words
+from kerastl.preprocessing.word_splitting import split_words
+from kerastl.tagging import SCHEMES, convert_tags, tags_to_spans
+from kerastl.tasks.labels import LabelSet
+from kerastl.tasks.registry import register_task
+from kerastl.tasks.task import Task, _sorted_by_length
+
+#: The target of sub-tokens that carry no label (ignored by the loss).
+IGNORED = -1
+
+
+@register_task("ner")
+class NerTask(Task):
+    """Tag words with entity types (PER, LOC, ORG, ...) and return the entities of a text.
+
+    Training data are sentences of words and tags (CoNLL column files, TFDS `conll2003`, or
+    examples). Tags are converted from the data's `scheme` to IOB2 to train; the tag set is
+    learned from the training data and saved with the model. Sentences longer than `max_length`
+    sub-tokens are cut into overlapping windows whose predictions are merged back, so every word
+    gets a tag. `evaluate` reports entity-level precision, recall and F1 (seqeval, as
+    conlleval), overall and per type; `predict` takes raw texts or lists of words and returns
+    `NerPrediction`s with typed entities and their word and character spans.
+
+    Args:
+        backbone: a backbone name (see `kerastl.backbones`).
+        labels: the IOB2 tag names in class order; learned from the training data when None.
+        scheme: the tag scheme of the data read: "iob1" (CoNLL-2003 files), "iob2" or "bioes".
+            IOB2 data also reads correctly as IOB1. A record may carry its own "scheme".
+        output_scheme: the scheme of the tags in predictions.
+        label_subtokens: "first" trains on each word's first sub-token only; "all" gives every
+            sub-token its word's tag.
+        word_pooling: a word's tag comes from its "first" sub-token, or from the "mean" of the
+            tag probabilities of all its sub-tokens.
+        window_stride: sub-tokens between the starts of overlapping windows over long
+            sentences (default: half a window).
+        **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
+
+    Example:
+
+    >>> from kerastl.tasks import NerTask
+    >>> task = NerTask("minilm-l6")  # doctest: +SKIP
+    >>> task.fit("eng.train", validation="eng.testa")  # doctest: +SKIP
+    >>> task.predict("Angela Merkel met Emmanuel Macron in Paris.")[0].entities[0].text  # doctest: +SKIP
+    'Angela Merkel'
+    """
+
+    target_padding = IGNORED
+
+    #: The metric reports and the best-epoch choice follow.
+    main_metric = "f1"
+
+    def __init__(self, backbone="minilm-l6", *, labels=None, scheme="iob1", output_scheme="iob2",
+                 label_subtokens="first", word_pooling="first", window_stride=None, **kwargs):
+        super().__init__(backbone, **kwargs)
+        for name, value in (("scheme", scheme), ("output_scheme", output_scheme)):
+            if value not in SCHEMES:
+                raise ValueError(f"`{name}` must be one of {sorted(SCHEMES)}. Received: {name}={value!r}")
+        if label_subtokens not in ("first", "all"):
+            raise ValueError(f"`label_subtokens` must be 'first' or 'all'. Received: label_subtokens={label_subtokens!r}")
+        if word_pooling not in ("first", "mean"):
+            raise ValueError(f"`word_pooling` must be 'first' or 'mean'. Received: word_pooling={word_pooling!r}")
+        if window_stride is not None and not 1 <= window_stride <= self.max_length - 2:
+            raise ValueError(
+                f"`window_stride` must be between 1 and max_length - 2. Received: window_stride={window_stride!r}"
+            )
+        self.label_set = LabelSet(labels) if labels is not None else None
+        self.scheme = scheme
+        self.output_scheme = output_scheme
+        self.label_subtokens = label_subtokens
+        self.word_pooling = word_pooling
+        self.window_stride = window_stride
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "labels": self.label_set.names if self.label_set else None,
+            "scheme": self.scheme,
+            "output_scheme": self.output_scheme,
+            "label_subtokens": self.label_subtokens,
+            "word_pooling": self.word_pooling,
+            "window_stride": self.window_stride,
+        })
+        return config
+
+    @property
+    def entity_types(self):
+        """The entity types the model knows, sorted."""
+        return sorted({name[2:] for name in self.label_set.names if name != "O"}) if self.label_set else []
+
+    # === Data ===
+
+    def record_from_example(self, example):
+        if isinstance(example, str):
+            words, offsets = split_words(example)
+            return {"words": words, "offsets": offsets, "text": example, "where": None}
+        if isinstance(example, dict):
+            record = {"words": example.get("words", example.get("tokens")), "where": example.get("where")}
+            for key in ("tags", "scheme", "text", "offsets"):
+                if example.get(key) is not None:
+                    record[key] = example[key]
+        elif isinstance(example, tuple) and len(example) == 2 and not isinstance(example[0], str):
+            record = {"words": example[0], "tags": example[1], "where": None}
+        elif isinstance(example, (list, tuple)) and all(isinstance(word, str) for word in example):
+            record = {"words": list(example), "where": None}
+        else:
+            raise DataError(
+                f"cannot read an NER example from {example!r}",
+                fix="pass a text, a list of words, a (words, tags) pair, or a dict with 'words' and 'tags'",
+            )
+        if not isinstance(record["words"], (list, tuple)) or not all(isinstance(w, str) for w in record["words"]):
+            raise DataError(f"an NER example needs a list of words; got {record['words']!r}", where=record["where"])
+        record["words"] = list(record["words"])
+        if "tags" in record and len(record["tags"]) != len(record["words"]):
+            raise DataError(
+                f"the example has {len(record['words'])} words but {len(record['tags'])} tags",
+                where=record["where"], fix="give every word exactly one tag",
+            )
+        return record
+
+    def read_file(self, path, token_column=0, tag_column=-1, scheme=None, **options):
+        from kerastl.data import read_conll
+
+        records = read_conll(Path(path), token_column=token_column, tag_column=tag_column)
+        if scheme is not None:
+            if scheme not in SCHEMES:
+                raise DataError(f"unknown tag scheme {scheme!r}", fix=f"use one of {', '.join(sorted(SCHEMES))}")
+            for record in records:
+                record["scheme"] = scheme
+        return records
+
+    def iob2_tags(self, record):
+        """The record's tags converted from its scheme to IOB2 (the scheme the model learns)."""
+        if record.get("tags") is None:
+            raise DataError("an example has no tags", where=record.get("where"),
+                            fix="train and evaluate on tagged sentences (a CoNLL file with a tag column)")
+        return convert_tags(record["tags"], record.get("scheme", self.scheme), "iob2", where=record.get("where"))
+
+    def setup(self, records):
+        if self.label_set is None:
+            names = {"O"}
+            for record in records:
+                names.update(self.iob2_tags(record))
+            self.label_set = LabelSet(sorted(names, key=lambda name: (name != "O", name[2:], name)))
+
+    def encode(self, records, with_targets):
+        aligned = self._align(records)
+        windows = self._windows(aligned)
+        features = {"token_ids": self._gather_windows(aligned["token_ids"], windows, SpecialTokens.of(self.tokenizer))}
+        if not with_targets:
+            return features, None
+        word_tags = np.concatenate(
+            [np.asarray([self._tag_id(tag, r) for tag in self.iob2_tags(r)], np.int32) for r in records]
+            + [np.zeros(0, np.int32)]
+        )
+        word_starts = np.cumsum([0] + [len(r["words"]) for r in records])[:-1]
+        word_ids = aligned["word_ids"]
+        sentence_of_token = word_ids.value_rowids().numpy()
+        targets = word_tags[word_ids.flat_values.numpy() + word_starts[sentence_of_token]]
+        if self.label_subtokens == "first":
+            targets = np.where(aligned["is_first"].flat_values.numpy(), targets, IGNORED)
+        targets = tf.RaggedTensor.from_row_splits(targets.astype(np.int32), word_ids.row_splits)
+        ignored = SpecialTokens(
+            start=IGNORED if SpecialTokens.of(self.tokenizer).start is not None else None,
+            end=IGNORED if SpecialTokens.of(self.tokenizer).end is not None else None,
+            pad=IGNORED,
+        )
+        return features, self._gather_windows(targets, windows, ignored)
+
+    def _tag_id(self, tag, record):
+        return self.label_set.id_of(tag, record.get("where"))
+
+    def _align(self, records):
+        return align_words(self.tokenizer, [record["words"] for record in records])
+
+    def _windows(self, aligned):
+        """`(record index, start, end)` of every window over the records' sub-tokens."""
+        size = self.max_length - SpecialTokens.of(self.tokenizer).count
+        stride = self.window_stride or max(size // 2, 1)
+        lengths = aligned["token_ids"].row_lengths().numpy()
+        return [(index, start, end) for index, length in enumerate(lengths)
+                for start, end in window_spans(int(length), size, min(stride, size))]
+
+    def _gather_windows(self, ragged, windows, special):
+        starts = ragged.row_starts().numpy()
+        indices = np.concatenate([np.arange(starts[i] + s, starts[i] + e) for i, s, e in windows] + [np.zeros(0, int)])
+        lengths = np.asarray([e - s for _, s, e in windows], np.int64)
+        values = tf.gather(ragged.flat_values, indices)
+        return pack_token_ids(tf.RaggedTensor.from_row_lengths(values, lengths), special, self.max_length)
+
+    # === Model ===
+
+    def build_model(self, encoder):
+        inputs = self.model_inputs()
+        states = encoder(inputs)["sequence_output"]
+        logits = TokenClassificationHead(len(self.label_set), dropout=self.dropout, name="ner_head")(states)
+        return keras.Model(inputs, logits, name="token_classifier")
+
+    def loss(self):
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=IGNORED)
+
+    # === Inference ===
+
+    def predict_outputs(self, records, batch_size=64):
+        """Run the model over every window of every record; return one array per record.
+
+        Each array holds the tag probabilities of the record's words, `(words, tags)`.
+        """
+        self._require_model()
+        aligned = self._align(records)
+        windows = self._windows(aligned)
+        special = SpecialTokens.of(self.tokenizer)
+        features = {"token_ids": self._gather_windows(aligned["token_ids"], windows, special)}
+        features, _, order = _sorted_by_length(features)
+        window_outputs = [None] * len(windows)
+        position = 0
+        offset = int(special.start is not None)
+        for batch in length_grouped_batches(features, None, batch_size, self._pad_id):
+            logits = keras.ops.convert_to_numpy(self._forward_function()(batch)).astype("float32")
+            for row in logits:
+                _, start, end = windows[order[position]]
+                window_outputs[order[position]] = row[offset : offset + end - start]
+                position += 1
+        word_ids = aligned["word_ids"].to_list()
+        is_first = aligned["is_first"].to_list()
+        outputs, cursor = [], 0
+        for index, record in enumerate(records):
+            count = 0
+            while cursor + count < len(windows) and windows[cursor + count][0] == index:
+                count += 1
+            spans = [(s, e) for _, s, e in windows[cursor : cursor + count]]
+            length = len(word_ids[index])
+            merged = merge_windows(window_outputs[cursor : cursor + count], spans, length) if length else \
+                np.zeros((0, len(self.label_set)), "float32")
+            cursor += count
+            outputs.append(self._word_probabilities(merged, word_ids[index], is_first[index], len(record["words"])))
+        return outputs
+
+    def _word_probabilities(self, logits, word_ids, is_first, word_count):
+        probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True)) if len(logits) else logits
+        if len(logits):
+            probabilities /= probabilities.sum(axis=-1, keepdims=True)
+        word_ids = np.asarray(word_ids, int)
+        result = np.zeros((word_count, len(self.label_set)), "float32")
+        if self.word_pooling == "first":
+            first = np.asarray(is_first, bool)
+            result[word_ids[first]] = probabilities[first]
+        else:
+            np.add.at(result, word_ids, probabilities)
+            result /= np.maximum(np.bincount(word_ids, minlength=word_count), 1)[:, None]
+        return result
+
+    # === Results ===
+
+    def decode(self, outputs, records):
+        names = self.label_set.names
+        predictions = []
+        for record, probabilities in zip(records, outputs):
+            words = record["words"]
+            text, offsets = _text_and_offsets(record)
+            tags = [names[i] for i in probabilities.argmax(axis=-1)] if len(words) else []
+            scores = probabilities.max(axis=-1) if len(words) else np.zeros(0)
+            entities = [
+                Entity(
+                    type=span.type,
+                    text=text[offsets[span.start][0] : offsets[span.end - 1][1]],
+                    start_word=span.start,
+                    end_word=span.end,
+                    start_char=offsets[span.start][0],
+                    end_char=offsets[span.end - 1][1],
+                    score=float(scores[span.start : span.end].mean()),
+                )
+                for span in tags_to_spans(tags, "iob2")
+            ]
+            predictions.append(NerPrediction(
+                text=text, words=list(words), tags=convert_tags(tags, "iob2", self.output_scheme), entities=entities,
+            ))
+        return predictions
+
+    def score(self, records, predictions):
+        true_tags = [self.iob2_tags(record) for record in records]
+        predicted_tags = [convert_tags(p.tags, self.output_scheme, "iob2") for p in predictions]
+        return entity_metrics(true_tags, predicted_tags)
+
+    # === Report ===
+
+    main_metric = "f1"
+
+    def report_figures(self, records, predictions, folder):
+        from kerastl.reporting import ReportItem, per_class_table, plot_per_class
+
+        per_type = self.score(records, predictions)["per_type"]
+        if not per_type:
+            return []
+        plot_per_class(per_type, Path(folder) / "entity_types.png", title="Per entity type (validation)")
+        return [
+            ReportItem("Per entity type: precision, recall and F1", image="entity_types.png",
+                       caption="Entity-level scores (exact span and type), as conlleval counts them."),
+            ReportItem("Per entity type (table)", table=per_class_table(per_type)),
+        ]
+
+
+def _text_and_offsets(record):
+    """The record's text and each word's character offsets (words joined by spaces if no text)."""
+    if record.get("text") is not None and record.get("offsets") is not None:
+        return record["text"], [tuple(offset) for offset in record["offsets"]]
+    offsets, position = [], 0
+    for word in record["words"]:
+        offsets.append((position, position + len(word)))
+        position += len(word) + 1
+    return " ".join(record["words"]), offsets

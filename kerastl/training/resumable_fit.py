@@ -1,0 +1,67 @@
+"""`fit_resumable`: Keras `fit` that checkpoints every N steps and resumes mid-epoch."""
+
+import keras
+
+from kerastl.errors import KerastlError
+from kerastl.training.step_checkpoint import StepCheckpoint, read_checkpoint, restore_checkpoint
+
+
+def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=None, run=None,
+                  validation_data=None, callbacks=None, verbose="auto"):
+    """Train `model` for `epochs`, checkpointing into `folder`; resume from it when it exists.
+
+    Each epoch gets its own dataset from `epoch_data(epoch)`, whose order must depend on the
+    epoch number alone (a seed derived from it), so a resumed run replays the same order: it
+    restores the variables, skips the batches of the interrupted epoch that were already
+    trained on (`dataset.skip`), and goes on. An uninterrupted run and a resumed one thus
+    see the same batches in the same order with the same optimizer state.
+
+    Args:
+        model: a compiled `keras.Model`.
+        epoch_data: a function `epoch -> tf.data.Dataset` of that epoch's batches.
+        steps_per_epoch: batches in one epoch.
+        folder: the checkpoint folder.
+        epochs: the total number of epochs.
+        every: checkpoint every this many steps (besides every epoch end).
+        run: JSON-ready settings a checkpoint must match to be resumed (e.g. examples, batch size).
+        validation_data: passed to `fit`.
+        callbacks: Keras callbacks.
+        verbose: Keras' verbosity.
+
+    Returns:
+        A `keras.callbacks.History` covering every epoch, those before the resume included.
+
+    Raises:
+        KerastlError: when the checkpoint in `folder` was written by a run with other settings.
+
+    Example:
+
+    >>> from kerastl.training import fit_resumable
+    >>> fit_resumable(model, lambda e: batches(seed=e), 100, "out/checkpoint", epochs=3, every=50)  # doctest: +SKIP
+    """
+    run = dict(run or {}, epochs=epochs, steps_per_epoch=steps_per_epoch)
+    state = read_checkpoint(folder)
+    step, history = 0, {}
+    if state is not None:
+        if state.get("run") != run:
+            raise KerastlError(
+                f"{folder} holds a checkpoint of a run with other settings ({state.get('run')}; this run: {run}). "
+                "Fix: delete that checkpoint folder to start over, or write to another --output folder."
+            )
+        restore_checkpoint(model, folder)
+        step, history = state["step"], state.get("history", {})
+        if verbose:
+            print(f"Resuming from the checkpoint in {folder} at step {step} "
+                  f"(epoch {step // steps_per_epoch + 1}, step {step % steps_per_epoch + 1}).", flush=True)
+    saver = StepCheckpoint(folder, every, steps_per_epoch, run, step=step, history=history)
+    start_epoch, skip = divmod(step, steps_per_epoch)
+    for epoch in range(start_epoch, epochs):
+        data = epoch_data(epoch)
+        model.fit(data.skip(skip) if skip else data, validation_data=validation_data, initial_epoch=epoch,
+                  epochs=epoch + 1, callbacks=[*(callbacks or []), saver], verbose=verbose, shuffle=False)
+        skip = 0
+    result = keras.callbacks.History()
+    result.history = saver.history
+    result.epoch = list(range(len(next(iter(saver.history.values()), []))))
+    result.set_model(model)
+    return result

@@ -1,0 +1,56 @@
+from kerastl.reporting import EpochMetricsCallback, headline_metrics, main_metric_name, summary_line
+
+
+class FakeTask:
+    """Scores rise by 0.1 per call: enough to check what the callback records."""
+
+    main_metric = None
+    seed = 0
+
+    def __init__(self):
+        self.calls = []
+
+    def evaluate(self, records, batch_size=64):
+        self.calls.append(len(records))
+        return {"examples": len(records), "f1": 0.1 * len(self.calls), "per_type": {"PER": {"f1": 1.0}}}
+
+
+def test_records_losses_and_the_task_metric_each_epoch(capsys):
+    task = FakeTask()
+    callback = EpochMetricsCallback(task, validation_records=[{}] * 3, train_records=[{}] * 10, train_sample=4)
+    callback.on_epoch_end(0, {"loss": 0.9, "val_loss": 0.8, "accuracy": 0.5, "learning_rate": 1e-5})
+    callback.on_epoch_end(1, {"loss": 0.5, "val_loss": 0.85, "accuracy": 0.7})
+    first, second = callback.epochs
+    assert first["epoch"] == 1 and first["loss"] == 0.9 and first["val_loss"] == 0.8
+    assert first["fit_metrics"] == {"accuracy": 0.5}  # the learning rate is not a metric
+    assert first["validation"] == {"examples": 3, "f1": 0.1}
+    assert first["train"]["examples"] == 4  # the training sample
+    assert task.calls == [3, 4, 3, 4]
+    assert callback.metric == "f1"
+    assert callback.best_epoch() == {"epoch": 2, "metric": "f1", "value": 0.30000000000000004, "on": "validation"}
+    assert "Epoch 2: validation f1 0.3000" in capsys.readouterr().out
+
+
+def test_without_validation_the_best_epoch_has_the_lowest_training_loss():
+    task = FakeTask()
+    callback = EpochMetricsCallback(task, train_records=[{}] * 10, verbose=False)
+    for epoch, loss in enumerate([0.9, 0.4, 0.6]):
+        callback.on_epoch_end(epoch, {"loss": loss})
+    assert task.calls == []
+    assert callback.best_epoch() == {"epoch": 2, "metric": "loss", "value": 0.4, "on": "training"}
+
+
+def test_main_metric_prefers_the_task_attribute():
+    task = FakeTask()
+    metrics = {"examples": 5, "accuracy": 0.5, "macro_f1": 0.4}
+    assert main_metric_name(task, metrics) == "accuracy"
+    task.main_metric = "macro_f1"
+    assert main_metric_name(task, metrics) == "macro_f1"
+    assert headline_metrics({"a": 1.0, "nested": {"b": 2}}) == {"a": 1.0}
+
+
+def test_summary_line():
+    summary = {"task": "ner", "train_examples": 100, "train_seconds": 5.25, "epochs": 1,
+               "best_epoch": {"epoch": 1, "metric": "f1", "value": 0.5, "on": "validation"}}
+    assert summary_line(summary, "out") == ("Trained ner on 100 examples in 5.2 s (1 epoch); "
+                                            "best epoch 1: validation f1 0.5000; saved to out")

@@ -1,0 +1,148 @@
+from pathlib import Path
+
+import keras_hub
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import kerastl
+from kerastl.errors import DataError, ModelLoadError
+from kerastl.tasks import TranslationTask
+from kerastl.tasks.translation import _detokenize
+from kerastl.testing import make_tiny_backbone, run_task_test
+
+PAIRS = [
+    ("a man is riding a bike", "Ein Mann fährt Fahrrad."),
+    ("a dog and a cat", "Ein Hund und eine Katze."),
+    ("the red car", "Das rote Auto."),
+    ("a woman in the city", "Eine Frau in der Stadt."),
+    ("the big house", "Das große Haus."),
+    ("two men and a woman", "Zwei Männer und eine Frau."),
+]
+TINY = {"decoder_layers": 1, "decoder_heads": 2, "max_target_length": 12, "target_vocabulary_size": 200}
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_backbone):
+    task = TranslationTask(str(tiny_backbone), learning_rate=3e-3, warmup_ratio=0.0, **TINY)
+    task.fit(PAIRS * 2, epochs=2, batch_size=4, verbose=0)
+    return task
+
+
+def test_translation_round_trip(tiny_backbone, tmp_path):
+    task, metrics, predictions = run_task_test(
+        TranslationTask, tiny_backbone, PAIRS, ["a man is riding a bike.", "a red car"], tmp_path,
+        task_options=TINY,
+    )
+    assert set(metrics) >= {"bleu", "chrf", "examples"}
+    assert 0.0 <= metrics["bleu"] <= 100.0 and metrics["examples"] == len(PAIRS)
+    assert isinstance(predictions[0].translation, str)
+    assert predictions[0].describe().endswith("\ta man is riding a bike.")
+    assert (tmp_path / "TranslationTask-saved" / "target_tokenizer").is_dir()
+
+
+def test_target_vocabulary_keeps_case_and_umlauts(trained):
+    tokens = [trained.target_tokenizer.id_to_token(int(i)) for i in trained.target_tokenizer(["Männer"])[0]]
+    assert _detokenize(tokens) == "Männer"
+    assert [trained.target_tokenizer.id_to_token(i) for i in range(4)] == ["[PAD]", "[UNK]", "[START]", "[END]"]
+
+
+def test_greedy_equals_beam_of_one(trained):
+    records = trained.read([source for source, _ in PAIRS])
+    greedy = trained.predict_outputs(records, sampler=keras_hub.samplers.GreedySampler())
+    beam = trained.predict_outputs(records, sampler=keras_hub.samplers.BeamSampler(num_beams=1))
+    for a, b in zip(greedy, beam):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("num_beams", [1, 3])
+def test_cached_and_uncached_decoding_agree(trained, num_beams):
+    records = trained.read([source for source, _ in PAIRS])
+    cached = trained.predict_outputs(records, num_beams=num_beams, use_cache=True, batch_size=4)
+    uncached = trained.predict_outputs(records, num_beams=num_beams, use_cache=False, batch_size=4)
+    for a, b in zip(cached, uncached):
+        np.testing.assert_array_equal(a, b)
+        assert len(a) == TINY["max_target_length"] - 1
+
+
+def test_predictions_keep_input_order_across_length_sorting(trained):
+    texts = ["a very long sentence about a man and a woman and a dog in the big city", "car", "the house"]
+    together = trained.predict(texts, batch_size=2)
+    alone = [trained.predict(text)[0] for text in texts]
+    assert [p.to_dict() for p in together] == [p.to_dict() for p in alone]
+
+
+def test_aligned_files_and_pair_tables(trained, tmp_path):
+    (tmp_path / "train.en").write_text("a man\nthe car\n", encoding="utf-8")
+    (tmp_path / "train.de").write_text("ein Mann\ndas Auto\n", encoding="utf-8")
+    records = trained.read((tmp_path / "train.en", tmp_path / "train.de"))
+    assert [(r["source"], r["target"]) for r in records] == [("a man", "ein Mann"), ("the car", "das Auto")]
+    table = tmp_path / "kor.txt"
+    table.write_text("Go.\t가.\tCC-BY 2.0\nHi.\t안녕.\tCC-BY 2.0\n", encoding="utf-8")
+    records = trained.read(table, source_column=1, target_column=0)
+    assert (records[1]["source"], records[1]["target"]) == ("안녕.", "Hi.")
+    assert trained.evaluate(table, source_column=1, target_column=0)["examples"] == 2
+
+
+def test_misaligned_files_name_both_files_and_the_line(tiny_backbone, tmp_path):
+    (tmp_path / "train.en").write_text("a man\nthe car\na dog\n", encoding="utf-8")
+    (tmp_path / "train.de").write_text("ein Mann\ndas Auto\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train\.en.*train\.de.*line 3"):
+        TranslationTask(str(tiny_backbone), **TINY).fit((tmp_path / "train.en", tmp_path / "train.de"), verbose=0)
+    (tmp_path / "train.de").write_text("ein Mann\n\nein Hund\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"line 2 is blank in .*train\.de but not in .*train\.en"):
+        TranslationTask(str(tiny_backbone), **TINY).read((tmp_path / "train.en", tmp_path / "train.de"))
+
+
+def test_tfds_translation_dataset(trained):
+    tfds = pytest.importorskip("tensorflow_datasets")
+    with tfds.testing.mock_data(num_examples=3):
+        records = trained.read("tfds:ted_hrlr_translate/pt_to_en:validation")
+    assert len(records) == 3 and isinstance(records[0]["source"], str) and isinstance(records[0]["target"], str)
+
+
+def test_evaluate_needs_references(trained):
+    with pytest.raises(DataError, match="no reference translation"):
+        trained.evaluate(["a man"])
+
+
+def test_load_refuses_a_model_without_its_target_tokenizer(trained, tmp_path):
+    import shutil
+
+    trained.save(tmp_path / "model")
+    shutil.rmtree(tmp_path / "model" / "target_tokenizer")
+    with pytest.raises(ModelLoadError, match="target_tokenizer is missing"):
+        kerastl.load(tmp_path / "model")
+
+
+def test_detokenize_joins_pieces_and_punctuation():
+    assert _detokenize(["Ein", "T", "-", "Shirt", ",", "das", "Fahr", "##rad", "(", "rot", ")", "."]) == (
+        "Ein T-Shirt, das Fahrrad (rot)."
+    )
+
+
+def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
+    from kerastl.cli.main import cli
+
+    # The default decoder has 6 heads, so the encoder's width must be a multiple of 6.
+    backbone = make_tiny_backbone(tmp_path / "tiny-24", hidden_dim=24, num_heads=2, intermediate_dim=32)
+    (tmp_path / "train.en").write_text("\n".join(s for s, _ in PAIRS) + "\n", encoding="utf-8")
+    (tmp_path / "train.de").write_text("\n".join(t for _, t in PAIRS) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(cli, [
+        "train", "translation", "--source", str(tmp_path / "train.en"), "--target", str(tmp_path / "train.de"),
+        "--backbone", str(backbone), "--epochs", "1", "--batch-size", "4", "--output", str(tmp_path / "model"),
+    ])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["predict", str(tmp_path / "model"), "A man is riding a bike."])
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip("\n").endswith("\tA man is riding a bike.")
+    result = runner.invoke(cli, ["train", "translation", "--source", str(tmp_path / "train.en"),
+                                  "--output", str(tmp_path / "other")])
+    assert result.exit_code != 0 and "--source and --target go together" in result.output
+
+
+def test_a_korean_source_on_an_english_vocabulary_becomes_unknown_tokens(trained):
+    ids = trained.encode(trained.read(["안녕"]), with_targets=False)[0]["token_ids"][0].numpy()
+    unknown = trained.tokenizer.token_to_id("[UNK]")
+    assert unknown in ids.tolist()

@@ -1,0 +1,127 @@
+"""Resumable training: a run killed with SIGKILL mid-epoch resumes from its last checkpoint."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import kerastl
+from kerastl.cli.main import cli
+
+POSITIVE = ["a wonderful film", "great music and a fine story", "the best movie", "i loved the actors",
+            "really good ending", "a great plot"]
+NEGATIVE = ["an awful film", "boring music and a dull story", "the worst movie", "i hated the actors",
+            "really bad ending", "a terrible plot"]
+
+# Runs `kerastl train` in a fresh process. With --pause-at-step N it stops (sleeps) right after
+# training step N, so the test can kill it there: mid-epoch, after the checkpoint of step N - 1.
+DRIVER = """
+import sys, time
+args = sys.argv[1:]
+if args[0] == "--pause-at-step":
+    pause_at, ready_file, args = int(args[1]), args[2], args[3:]
+    from kerastl.training import StepCheckpoint
+    original = StepCheckpoint.on_train_batch_end
+
+    def pausing(self, batch, logs=None):
+        original(self, batch, logs)
+        if self.step == pause_at:
+            open(ready_file, "w").write(str(self.step))
+            time.sleep(600)
+
+    StepCheckpoint.on_train_batch_end = pausing
+from kerastl.cli.main import cli
+cli(args, prog_name="kerastl")
+"""
+
+
+def _arguments(tmp_path, backbone, output):
+    return ["train", "sentiment", "--train", str(tmp_path / "train.tsv"), "--validation", str(tmp_path / "dev.tsv"),
+            "--backbone", str(backbone), "--output", str(output), "--epochs", "2", "--batch-size", "4",
+            "--checkpoint-every", "3", "--learning-rate", "1e-3", "--max-length", "16"]
+
+
+def _environment():
+    return {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+
+
+@pytest.fixture()
+def data(tmp_path):
+    rows = [f"{text}\tpositive" for text in POSITIVE] + [f"{text}\tnegative" for text in NEGATIVE]
+    rng = np.random.default_rng(0)
+    train = [rows[i] for i in rng.permutation(len(rows))] * 2  # 24 examples: 6 steps an epoch
+    (tmp_path / "train.tsv").write_text("sentence\tlabel\n" + "\n".join(train) + "\n", encoding="utf-8")
+    (tmp_path / "dev.tsv").write_text("sentence\tlabel\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_killed_run_resumes_mid_epoch_and_ends_like_an_uninterrupted_one(data, tiny_backbone):
+    tmp_path = data
+    whole = CliRunner().invoke(cli, _arguments(tmp_path, tiny_backbone, tmp_path / "whole"))
+    assert whole.exit_code == 0, whole.output
+
+    resumed = tmp_path / "resumed"
+    ready = tmp_path / "ready"
+    command = [sys.executable, "-c", DRIVER]
+    process = subprocess.Popen(command + ["--pause-at-step", "8", str(ready)]
+                               + _arguments(tmp_path, tiny_backbone, resumed),
+                               env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ready.exists(), f"the training never reached step 8:\n{process.communicate(timeout=5)[0][-3000:]}"
+    finally:
+        process.send_signal(signal.SIGKILL)  # kill -9: no cleanup runs
+        process.wait(timeout=30)
+    state = json.loads((resumed / "checkpoint" / "state.json").read_text())
+    assert state["step"] == 6 and state["steps_per_epoch"] == 6  # the epoch-end checkpoint; step 8 is mid-epoch 2
+    assert not (resumed / "kerastl.json").exists()  # no model was written by the killed run
+
+    # Kill at step 8, checkpoint at 6: pause later to leave a mid-epoch checkpoint (step 9) behind.
+    ready.unlink()
+    process = subprocess.Popen(command + ["--pause-at-step", "11", str(ready)]
+                               + _arguments(tmp_path, tiny_backbone, resumed),
+                               env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ready.exists(), process.communicate(timeout=5)[0][-3000:]
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert json.loads((resumed / "checkpoint" / "state.json").read_text())["step"] == 9
+
+    finished = subprocess.run(command + _arguments(tmp_path, tiny_backbone, resumed), env=_environment(),
+                              capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    assert "Resuming from the checkpoint" in finished.stdout and "at step 9" in finished.stdout
+
+    expected = json.loads((tmp_path / "whole" / "metrics.json").read_text())
+    actual = json.loads((resumed / "metrics.json").read_text())
+    assert actual["validation"]["accuracy"] == expected["validation"]["accuracy"]
+    assert np.allclose(actual["history"]["val_loss"], expected["history"]["val_loss"], atol=1e-4)
+    assert np.allclose(actual["history"]["loss"][0], expected["history"]["loss"][0], atol=1e-4)
+    texts = POSITIVE + NEGATIVE
+    whole_probabilities = [p.score for p in kerastl.load(tmp_path / "whole").predict(texts)]
+    resumed_probabilities = [p.score for p in kerastl.load(resumed).predict(texts)]
+    assert np.allclose(whole_probabilities, resumed_probabilities, atol=1e-4)
+    assert not (resumed / "checkpoint").exists()  # the final save replaces the folder, checkpoint included
+
+
+def test_checkpoint_of_other_settings_is_refused(data, tiny_backbone):
+    tmp_path = data
+    arguments = _arguments(tmp_path, tiny_backbone, tmp_path / "out")
+    checkpoint = tmp_path / "out" / "checkpoint"
+    checkpoint.mkdir(parents=True)
+    (checkpoint / "state.json").write_text(json.dumps({"step": 3, "run": {"examples": 999}}))
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 1 and "checkpoint of a run with other settings" in result.output
+    assert "Traceback" not in result.output

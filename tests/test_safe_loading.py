@@ -1,0 +1,88 @@
+"""Safe loading: a model folder whose parts do not belong together is refused with a clear error."""
+
+import json
+import shutil
+
+import keras
+import pytest
+
+import kerastl
+from kerastl.errors import ModelLoadError
+from kerastl.tasks import SentimentTask
+
+TRAIN = [("a great film", "positive"), ("a dull film", "negative")] * 2
+
+
+@pytest.fixture(scope="module")
+def saved(tiny_backbone, tmp_path_factory):
+    task = SentimentTask(str(tiny_backbone), max_length=16)
+    task.prepare(task.read(TRAIN))  # a built model is enough: loading is what is tested
+    folder = tmp_path_factory.mktemp("safe") / "model"
+    task.save(folder)
+    return folder
+
+
+@pytest.fixture()
+def copy(saved, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(saved, folder)
+    return folder
+
+
+def _edit_json(path, edit):
+    content = json.loads(path.read_text())
+    edit(content)
+    path.write_text(json.dumps(content))
+
+
+def test_untouched_folder_loads(saved):
+    assert kerastl.load(saved).label_set.names == ["negative", "positive"]
+
+
+def test_extra_label_does_not_match_the_head(copy):
+    _edit_json(copy / "kerastl.json", lambda d: d["config"].update(labels=["negative", "neutral", "positive"]))
+    with pytest.raises(ModelLoadError, match=r"head of 3 outputs but the model's head has 2"):
+        kerastl.load(copy)
+
+
+def test_single_label_is_an_invalid_config(copy):
+    _edit_json(copy / "kerastl.json", lambda d: d["config"].update(labels=["positive"]))
+    with pytest.raises(ModelLoadError, match=r"kerastl.json holds an invalid task config"):
+        kerastl.load(copy)
+
+
+def test_head_that_does_not_match_the_weights(copy):
+    def widen_head(config):
+        for layer in config["config"]["layers"]:
+            if layer["class_name"] == "ClassificationHead":
+                layer["config"]["num_classes"] = 5
+
+    _edit_json(copy / "model.json", widen_head)
+    with pytest.raises(ModelLoadError, match=r"cannot be loaded"):
+        kerastl.load(copy)
+
+
+def test_foreign_tokenizer_is_refused(copy):
+    from kerastl.tokenizer_files import save_tokenizer
+
+    import keras_hub
+
+    vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"word{i}" for i in range(2000)]
+    shutil.rmtree(copy / "tokenizer")
+    save_tokenizer(keras_hub.models.BertTokenizer(vocabulary=vocabulary), copy / "tokenizer")
+    with pytest.raises(ModelLoadError, match=r"tokenizer has 2005 tokens"):
+        kerastl.load(copy)
+
+
+def test_stored_code_is_refused_in_safe_mode(copy):
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2)(inputs))
+    (copy / "model.json").write_text(json.dumps(keras.saving.serialize_keras_object(model)))
+    with pytest.raises(ModelLoadError, match=r"cannot be loaded"):
+        kerastl.load(copy)
+
+
+def test_sentiment_task_class_refuses_another_tasks_folder(copy):
+    _edit_json(copy / "kerastl.json", lambda d: d.update(task="no-such-task"))
+    with pytest.raises(kerastl.KerastlError, match="no-such-task"):
+        kerastl.load(copy)
