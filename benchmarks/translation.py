@@ -58,7 +58,7 @@ def train_and_score(args, train, dev, random_encoder):
 
     task = TranslationTask(
         args.backbone, max_length=args.max_length, max_target_length=args.max_target_length,
-        learning_rate=args.lr, decoder_layers=args.decoder_layers, random_encoder=random_encoder, seed=args.seed,
+        learning_rate=args.lr, decoder_layers=args.decoder_layers, pretrained_weights=not random_encoder, seed=args.seed,
         warmup_ratio=args.warmup_ratio,
     )
     budget = TimeBudget(args.time_budget_minutes * 60)

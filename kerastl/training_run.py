@@ -15,6 +15,7 @@ from kerastl.errors import KerastlError
 from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
 from kerastl.run_config import CONFIG_FILE, data_source_for_config, write_run_config
 from kerastl.tasks import Task, get_task
+from kerastl.training import is_chief
 
 METRICS_FILE = "metrics.json"
 TRAINING_PLOT_FILE = "training.png"
@@ -23,7 +24,8 @@ CHECKPOINT_FOLDER = "checkpoint"
 
 
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
-                 epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None):
+                 epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None,
+                 distribution=None):
     """Train a task and save it, with its metrics, config and plots, into the folder `output`.
 
     Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
@@ -46,6 +48,8 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         checkpoint_every: when set, checkpoint every this many steps into `output/checkpoint`;
             running the same training again after an interruption resumes from there. The
             final save replaces the folder, checkpoint included.
+        distribution: "mirrored", "multiworker" or "tpu" (or a `tf.distribute.Strategy`) to
+            train over several devices or workers; with several workers only the chief writes.
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
@@ -69,7 +73,7 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
     checkpointing = {"checkpoint_dir": output / CHECKPOINT_FOLDER, "checkpoint_every": checkpoint_every} \
         if checkpoint_every else {}
     history = task.fit(train_records, validation=validation_records, epochs=epochs, batch_size=batch_size,
-                       callbacks=callbacks, verbose=verbose, **checkpointing)
+                       callbacks=callbacks, verbose=verbose, distribution=distribution, **checkpointing)
     seconds = time.perf_counter() - started
     summary = {
         "task": task_name,
@@ -87,6 +91,8 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         summary["validation_examples"] = len(validation_records)
         summary["validation"] = task.evaluate(validation_records)
         summary["main_metric"] = main_metric_name(task, summary["validation"])
+    if not is_chief(task.strategy):
+        return summary  # with several workers, only the chief writes the model and its files
     _save_keeping_logs(task, output, output / TENSORBOARD_FOLDER if tensorboard else None)
     write_run_config(output / CONFIG_FILE, {
         "task": task_name,

@@ -11,10 +11,12 @@ from kerastl.errors import KerastlError
 COMMAND_ENTRY_POINT_GROUP = "kerastl.commands"
 BUILT_IN_COMMANDS = {
     "backbones": "kerastl.cli.backbones_command:backbones",
+    "curve": "kerastl.cli.curve_command:curve",
     "demo": "kerastl.cli.demo_command:demo",
     "evaluate": "kerastl.cli.evaluate_command:evaluate",
     "export": "kerastl.cli.export_command:export",
     "predict": "kerastl.cli.predict_command:predict",
+    "pretrain": "kerastl.cli.pretrain_command:pretrain",
     "report": "kerastl.cli.report_command:report",
     "tasks": "kerastl.cli.tasks_command:tasks",
     "train": "kerastl.cli.train_command:train",

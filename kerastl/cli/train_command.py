@@ -45,11 +45,13 @@ def _given(**options):
 @click.option("--checkpoint-every", default=500, show_default=True, type=click.IntRange(min=0),
               help="Checkpoint into OUTPUT/checkpoint every N steps (0: never); the same command run "
                    "again after an interruption resumes from the last checkpoint.")
+@click.option("--strategy", type=click.Choice(["mirrored", "multiworker", "tpu"]),
+              help="Train over several devices (mirrored), workers (multiworker, from TF_CONFIG) or a TPU.")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,
           scheme=None, tensorboard=False, source_path=None, target_path=None, validation_source=None,
-          validation_target=None, checkpoint_every=None):
+          validation_target=None, checkpoint_every=None, strategy=None):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -91,7 +93,7 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
                                token_column=token_column, tag_column=tag_column, scheme=scheme))
     summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
-                           checkpoint_every=checkpoint_every)
+                           checkpoint_every=checkpoint_every, distribution=strategy)
     if "validation" in summary:
         click.echo(json.dumps(_headline(summary["validation"]), indent=2))
     click.echo(summary_line(summary, output))

@@ -3,19 +3,19 @@
 import json
 from pathlib import Path
 
-import numpy as np
-
 from kerastl.atomic_files import atomic_folder
 from kerastl.errors import KerastlError
 
 STATE_FILE = "state.json"
 WEIGHTS_FILE = "model.weights.h5"
-OPTIMIZER_FILE = "optimizer.npz"
 VOCABULARY_FILE = "vocabulary.txt"
 
 
 class PretrainCheckpoint:
     """A checkpoint folder: model weights, optimizer state, vocabulary and the step counter.
+
+    The weights file of a compiled Keras model holds its optimizer's variables too (the step
+    counter `iterations` among them).
 
     Every save writes a new folder beside the old one and renames it into place, so a run
     killed mid-save still finds its previous checkpoint.
@@ -41,8 +41,8 @@ class PretrainCheckpoint:
     def save(self, objective, vocabulary, state):
         """Write the objective's weights and optimizer state, the vocabulary and `state` (a dict)."""
         with atomic_folder(self.folder) as work:
+            objective.build_optimizer()
             objective.model.save_weights(str(work / WEIGHTS_FILE))
-            np.savez(work / OPTIMIZER_FILE, **objective.optimizer_state())
             (work / VOCABULARY_FILE).write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
             (work / STATE_FILE).write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
 
@@ -69,9 +69,8 @@ class PretrainCheckpoint:
             KerastlError: when the checkpoint does not fit the model.
         """
         try:
+            objective.build_optimizer()  # so loading fills its moments and step counter
             objective.model.load_weights(str(self.folder / WEIGHTS_FILE))
-            with np.load(self.folder / OPTIMIZER_FILE) as arrays:
-                objective.restore_optimizer_state({key: arrays[key] for key in arrays.files})
         except (OSError, ValueError) as error:
             raise KerastlError(
                 f"The checkpoint in {self.folder} does not fit this model ({error}). Fix: rerun with "

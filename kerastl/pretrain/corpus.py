@@ -19,7 +19,7 @@ def read_corpus(paths, text_column=None, file_format="auto"):
     - "chars": one character per line with a tag (KLUE NER); each sentence is one text.
 
     With `file_format="auto"` a file whose lines are mostly `char<TAB>tag` reads as "chars",
-    a file given a `text_column` as "table", and anything else as "text".
+    any other file as "table" when a `text_column` is given, else as "text".
 
     Args:
         paths: a path or a list of paths.
@@ -68,8 +68,6 @@ def read_corpus(paths, text_column=None, file_format="auto"):
 def _sniff(path, text_column):
     from kerastl.data.text_file import read_text_lines
 
-    if text_column is not None:
-        return "table"
     char_lines = other_lines = 0
     for number, line in read_text_lines(path):
         if number > SNIFF_LINES:
@@ -81,4 +79,6 @@ def _sniff(path, text_column):
             char_lines += 1
         else:
             other_lines += 1
-    return "chars" if char_lines > 2 * other_lines else "text"
+    if char_lines > 2 * other_lines:
+        return "chars"
+    return "table" if text_column is not None else "text"

@@ -67,6 +67,8 @@ class MaskedLanguageModel(PretrainingObjective):
             "segment_ids": keras.Input((None,), dtype="int32", name="segment_ids"),
             "mask_positions": keras.Input((None,), dtype="int32", name="mask_positions"),
         }
+        # The pooler is not trained by masked LM; leaving it out of the optimizer saves its slots.
+        self.backbone.get_layer("pooled_dense").trainable = False
         backbone_inputs = {key: inputs[key] for key in ("token_ids", "padding_mask", "segment_ids")}
         sequence = self.backbone(backbone_inputs)["sequence_output"]
         logits = keras_hub.layers.MaskedLMHead(

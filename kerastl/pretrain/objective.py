@@ -3,13 +3,12 @@
 A subclass builds its backbone and its Keras model, and turns a batch of token windows into
 `(inputs, targets, sample_weights)`. This base holds the rest: the tf.data pipeline (shuffled,
 repeated, able to skip the steps a resumed run already did), the optimizer, the held-out
-evaluation, and saving / restoring the optimizer state for checkpoints.
+evaluation.
 """
 
 import math
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from kerastl.preprocessing import SpecialTokens
@@ -103,25 +102,11 @@ class PretrainingObjective:
         """Optimizer steps taken so far (restored with the optimizer state)."""
         return int(self.model.optimizer.iterations.numpy())
 
-    def optimizer_state(self):
-        """The optimizer's variables as a dict of numpy arrays (built if not yet)."""
+    def build_optimizer(self):
+        """Create the optimizer's variables now (before loading or saving a checkpoint)."""
         optimizer = self.model.optimizer
         if not optimizer.built:
             optimizer.build(self.model.trainable_variables)
-        return {f"{i:04d}:{v.path}": np.asarray(v.numpy()) for i, v in enumerate(optimizer.variables)}
-
-    def restore_optimizer_state(self, state):
-        """Assign the arrays of `optimizer_state()` back to the optimizer's variables."""
-        optimizer = self.model.optimizer
-        if not optimizer.built:
-            optimizer.build(self.model.trainable_variables)
-        if len(state) != len(optimizer.variables):
-            raise ValueError(f"the checkpoint holds {len(state)} optimizer variables, the model needs "
-                             f"{len(optimizer.variables)}")
-        for (key, value), variable in zip(sorted(state.items()), optimizer.variables):
-            if tuple(value.shape) != tuple(variable.shape):
-                raise ValueError(f"optimizer variable {key} has shape {value.shape}, expected {variable.shape}")
-            variable.assign(value)
 
     # === Evaluation ===
 

@@ -22,6 +22,8 @@ from kerastl.pretrain.vocabulary import learn_vocabulary, word_piece_tokenizer
 OBJECTIVES = {"mlm": MaskedLanguageModel, "clm": CausalLanguageModel}
 CHECKPOINT_FOLDER = "checkpoint"
 METRICS_FILE = "pretrain_metrics.json"
+#: Steps per Keras epoch when progress lines are off.
+LOG_CHUNK = 100
 #: Options that must stay the same between an interrupted run and its continuation.
 RESUME_OPTIONS = ("objective", "size", "vocabulary_size", "sequence_length", "epochs", "batch_size",
                   "learning_rate", "seed", "held_out_fraction", "lowercase", "strip_accents")
@@ -125,7 +127,7 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
         return {
             "options": options, "step": model.step, "total_steps": total_steps,
             "training_seconds": round(progress.elapsed, 1),
-            "tokens_per_second": _rate(progress, tokens_per_step) or previous.get("tokens_per_second"),
+            "tokens_per_second": _rate(progress) or previous.get("tokens_per_second"),
         }
 
     progress = PretrainProgress(
@@ -137,9 +139,14 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
     if model.step < target and not out_of_time:
         log(f"Training a {size} {objective} backbone ({model.backbone.count_params():,} parameters) on "
             f"{train_tokens:,} tokens in {len(train_windows)} windows: steps {model.step + 1}-{target} of {total_steps}.")
+        # Keras "epochs" of `chunk` steps over the endless batches, so the logged loss and accuracy
+        # are means over the last chunk; the callback stops at `target` inside the last one.
+        chunk = min(log_every or LOG_CHUNK, target - model.step)
+        progress.stop_at_step = target
         model.model.fit(
             model.batches(train_windows, batch_size, training=True, seed=seed, skip_steps=model.step),
-            epochs=1, steps_per_epoch=target - model.step, verbose=0, callbacks=[progress],
+            epochs=-(-(target - model.step) // chunk), steps_per_epoch=chunk, verbose=0, callbacks=[progress],
+            shuffle=False,
         )
         checkpoint.save(model, vocabulary, state(progress))
         out_of_time = progress.out_of_time
@@ -165,7 +172,7 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
         "stopped_by": "finished" if step >= total_steps else ("time_budget" if out_of_time else "max_steps"),
         "tokens_seen": step * tokens_per_step,
         "training_seconds": round(progress.elapsed, 1),
-        "tokens_per_second": _rate(progress, tokens_per_step) or previous.get("tokens_per_second"),
+        "tokens_per_second": _rate(progress) or previous.get("tokens_per_second"),
         "options": options,
     }
     _write_preset(model, tokenizer, metrics, output, checkpoint.folder)
@@ -208,9 +215,9 @@ def _check_same_options(saved, options, folder):
         )
 
 
-def _rate(progress, tokens_per_step):
-    seconds = progress.seconds_this_run
-    return round(progress.steps_this_run * tokens_per_step / seconds, 1) if progress.steps_this_run and seconds else None
+def _rate(progress):
+    rate = progress.tokens_per_second
+    return round(rate, 1) if rate else None
 
 
 def _write_preset(model, tokenizer, metrics, output, checkpoint_folder):

@@ -16,6 +16,7 @@ from kerastl.preprocessing.text_tokenization import pack_token_ids
 from kerastl.preprocessing.word_alignment import align_words
 from kerastl.preprocessing.word_splitting import split_words
 from kerastl.tagging import SCHEMES, convert_tags, tags_to_spans
+from kerastl.tagging.constrained_decoding import best_valid_tags
 from kerastl.tasks.labels import LabelSet
 from kerastl.tasks.registry import register_task
 from kerastl.tasks.task import Task, _sorted_by_length
@@ -48,6 +49,8 @@ class NerTask(Task):
             tag probabilities of all its sub-tokens.
         window_stride: sub-tokens between the starts of overlapping windows over long
             sentences (default: half a window).
+        decoding: "valid" picks the most probable valid IOB2 tag sequence (no I- tag without
+            its B-); "argmax" takes each word's most probable tag on its own.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
 
     Example:
@@ -65,7 +68,7 @@ class NerTask(Task):
     main_metric = "f1"
 
     def __init__(self, backbone="minilm-l6", *, labels=None, scheme="iob1", output_scheme="iob2",
-                 label_subtokens="first", word_pooling="first", window_stride=None, **kwargs):
+                 label_subtokens="first", word_pooling="first", window_stride=None, decoding="valid", **kwargs):
         super().__init__(backbone, **kwargs)
         for name, value in (("scheme", scheme), ("output_scheme", output_scheme)):
             if value not in SCHEMES:
@@ -78,7 +81,10 @@ class NerTask(Task):
             raise ValueError(
                 f"`window_stride` must be between 1 and max_length - 2. Received: window_stride={window_stride!r}"
             )
+        if decoding not in ("valid", "argmax"):
+            raise ValueError(f"`decoding` must be 'valid' or 'argmax'. Received: decoding={decoding!r}")
         self.label_set = LabelSet(labels) if labels is not None else None
+        self.decoding = decoding
         self.scheme = scheme
         self.output_scheme = output_scheme
         self.label_subtokens = label_subtokens
@@ -94,6 +100,7 @@ class NerTask(Task):
             "label_subtokens": self.label_subtokens,
             "word_pooling": self.word_pooling,
             "window_stride": self.window_stride,
+            "decoding": self.decoding,
         })
         return config
 
@@ -272,8 +279,11 @@ class NerTask(Task):
         for record, probabilities in zip(records, outputs):
             words = record["words"]
             text, offsets = _text_and_offsets(record)
-            tags = [names[i] for i in probabilities.argmax(axis=-1)] if len(words) else []
-            scores = probabilities.max(axis=-1) if len(words) else np.zeros(0)
+            if self.decoding == "valid":
+                tags = best_valid_tags(probabilities, names)
+            else:
+                tags = [names[i] for i in probabilities.argmax(axis=-1)]
+            scores = probabilities[np.arange(len(tags)), [self.label_set.id_of(tag) for tag in tags]]
             entities = [
                 Entity(
                     type=span.type,

@@ -16,6 +16,7 @@ A subclass implements a few hooks:
 - `score(records, predictions)` computes the field's metrics.
 """
 
+import contextlib
 import json
 import os
 import time
@@ -57,6 +58,8 @@ class Task:
         precision: "float32", "mixed_bfloat16" (the backbone computes in bfloat16, about twice
             as fast on CPUs with bfloat16 instructions), or "auto" (bfloat16 where the CPU has
             them). Heads and losses stay in float32.
+        pretrained_weights: False builds the backbone's architecture with random weights
+            (a from-scratch baseline, as `kerastl curve` trains beside the pretrained one).
     """
 
     #: Set by the registry to the name the task is registered under.
@@ -76,6 +79,7 @@ class Task:
         warmup_ratio=0.1,
         seed=0,
         precision="float32",
+        pretrained_weights=True,
     ):
         if not isinstance(max_length, int) or max_length < 4:
             raise ValueError(f"`max_length` must be an integer of at least 4. Received: max_length={max_length!r}")
@@ -92,9 +96,11 @@ class Task:
         self.warmup_ratio = warmup_ratio
         self.seed = seed
         self.precision = check_precision(precision)
+        self.pretrained_weights = bool(pretrained_weights)
         self.model = None
         self.tokenizer = None
         self.history = None
+        self.strategy = None
         self._forward = None
 
     # === Hooks for subclasses ===
@@ -200,6 +206,7 @@ class Task:
             "warmup_ratio": self.warmup_ratio,
             "seed": self.seed,
             "precision": self.precision,
+            "pretrained_weights": self.pretrained_weights,
         }
 
     @classmethod
@@ -246,7 +253,7 @@ class Task:
     # === Training ===
 
     def fit(self, train, validation=None, *, epochs=3, batch_size=32, callbacks=None, verbose="auto",
-            checkpoint_dir=None, checkpoint_every=None):
+            checkpoint_dir=None, checkpoint_every=None, distribution=None):
         """Fine-tune on `train`; report the loss (and `validation` loss) each epoch.
 
         Args:
@@ -261,41 +268,50 @@ class Task:
                 from it, at the step it was written (see `kerastl.training.fit_resumable`).
             checkpoint_every: with `checkpoint_dir`, checkpoint every this many steps (besides
                 every epoch end).
+            distribution: train over several devices or workers with `tf.distribute`:
+                "mirrored", "multiworker" (reads `TF_CONFIG`), "tpu", or a
+                `tf.distribute.Strategy`. `batch_size` is then the global batch size. Pass it
+                on the first `fit`: the model is built under the strategy's scope.
 
         Returns:
             The Keras `History` object.
         """
         train_records = self.read(train)
         validation_records = self.read(validation) if validation is not None else None
+        from kerastl.training import distributable_batches, fit_resumable, is_chief, resolve_distribution
+
+        self.strategy = resolve_distribution(distribution)
         if self.model is None:
-            self.prepare(train_records)
+            with self._strategy_scope():
+                self.prepare(train_records)
         keras.utils.set_random_seed(self.seed)
+        placed = distributable_batches if self.strategy is not None else (lambda dataset: dataset)
         train_features, train_targets = self.encode(train_records, with_targets=True)
-        train_data = length_grouped_batches(
-            train_features, train_targets, batch_size, self._pad_id, self.target_padding, shuffle=True, seed=self.seed
-        )
+
+        def train_batches(seed):
+            return placed(length_grouped_batches(train_features, train_targets, batch_size, self._pad_id,
+                                                 self.target_padding, shuffle=True, seed=seed))
+
         validation_data = None
         if validation_records is not None:
             features, targets = self.encode(validation_records, with_targets=True)
             features, targets, _ = _sorted_by_length(features, targets)
-            validation_data = length_grouped_batches(features, targets, batch_size * 2, self._pad_id, self.target_padding)
+            validation_data = placed(
+                length_grouped_batches(features, targets, batch_size * 2, self._pad_id, self.target_padding))
         steps = epochs * -(-len(train_records) // batch_size)
-        self._compile(steps)
+        with self._strategy_scope():
+            self._compile(steps)
         if checkpoint_dir is not None:
-            from kerastl.training import fit_resumable
-
             self.history = fit_resumable(
-                self.model,
-                lambda epoch: length_grouped_batches(train_features, train_targets, batch_size, self._pad_id,
-                                                     self.target_padding, shuffle=True, seed=self.seed + epoch),
-                steps // epochs, checkpoint_dir, epochs=epochs, every=checkpoint_every,
+                self.model, lambda epoch: train_batches(self.seed + epoch), steps // epochs, checkpoint_dir,
+                epochs=epochs, every=checkpoint_every,
                 run={"examples": len(train_records), "batch_size": batch_size, "seed": self.seed},
-                validation_data=validation_data, callbacks=callbacks, verbose=verbose,
+                validation_data=validation_data, callbacks=callbacks, verbose=verbose, write=is_chief(self.strategy),
             )
             return self.history
         self.history = self.model.fit(
-            train_data, validation_data=validation_data, epochs=epochs, callbacks=callbacks, verbose=verbose,
-            shuffle=False,  # the dataset shuffles itself, grouped by length
+            train_batches(self.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
+            verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
         )
         return self.history
 
@@ -311,7 +327,7 @@ class Task:
         """Load the backbone and tokenizer and build the task's model."""
         keras.utils.set_random_seed(self.seed)
         policy = resolve_precision(self.precision)
-        backbone, self.tokenizer = load_backbone(self.backbone, dtype=policy)
+        backbone, self.tokenizer = load_backbone(self.backbone, load_weights=self.pretrained_weights, dtype=policy)
         encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank,
                                   dtype=policy)
         self.model = self.build_model(encoder)
@@ -323,6 +339,9 @@ class Task:
             "token_ids": keras.Input(shape=(None,), dtype="int32", name="token_ids"),
             "padding_mask": keras.Input(shape=(None,), dtype="bool", name="padding_mask"),
         }
+
+    def _strategy_scope(self):
+        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
 
     def _compile(self, total_steps):
         warmup = int(self.warmup_ratio * total_steps)
@@ -376,7 +395,12 @@ class Task:
     def _forward_function(self):
         if self._forward is None:
             model = self.model
-            self._forward = tf.function(lambda batch: model(batch, training=False), reduce_retracing=True)
+
+            def forward(batch):
+                return model(batch, training=False)
+
+            # Shapes vary per batch: trace once more with a flexible length, then reuse.
+            self._forward = tf.function(forward, reduce_retracing=True, autograph=False)
         return self._forward
 
     @property
@@ -435,7 +459,8 @@ class Task:
         try:
             task = task_class.from_config(description["config"])
         except (KerastlError, TypeError, ValueError) as error:
-            raise ModelLoadError(f"{folder / TASK_FILE} holds an invalid task config: {error} Fix: save the model again.")
+            raise ModelLoadError(
+                f"{folder / TASK_FILE} holds an invalid task config: {error} Fix: save the model again.")
         for required in (MODEL_CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FOLDER):
             if not (folder / required).exists():
                 raise ModelLoadError(f"{folder} is incomplete: {required} is missing. Fix: save the model again.")

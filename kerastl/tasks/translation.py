@@ -42,9 +42,9 @@ class TranslationTask(Task):
         decoder_heads: attention heads per decoder block (must divide the encoder's width).
         label_smoothing: the label smoothing of the training loss.
         num_beams: 1 decodes greedily, more uses beam search with that many beams.
-        random_encoder: re-initialize the encoder randomly (same shape; the baseline that
-            shows what the pretrained weights bring).
-        **kwargs: the shared options of `kerastl.tasks.Task` (max_length, learning_rate, ...).
+        **kwargs: the shared options of `kerastl.tasks.Task` (max_length, learning_rate, ...);
+            `pretrained_weights=False` gives an encoder of the same shape with random weights,
+            the baseline that shows what pretraining brings.
 
     Example:
 
@@ -59,7 +59,7 @@ class TranslationTask(Task):
     main_metric = "bleu"
 
     def __init__(self, backbone="minilm-l6", *, max_target_length=64, target_vocabulary_size=8000,
-                 decoder_layers=3, decoder_heads=6, label_smoothing=0.1, num_beams=1, random_encoder=False,
+                 decoder_layers=3, decoder_heads=6, label_smoothing=0.1, num_beams=1,
                  max_length=64, learning_rate=3e-4, **kwargs):
         super().__init__(backbone, max_length=max_length, learning_rate=learning_rate, **kwargs)
         if not isinstance(max_target_length, int) or max_target_length < 4:
@@ -74,7 +74,6 @@ class TranslationTask(Task):
         self.decoder_heads = decoder_heads
         self.label_smoothing = label_smoothing
         self.num_beams = num_beams
-        self.random_encoder = random_encoder
         self.target_tokenizer = None
         self._generators = {}
 
@@ -88,7 +87,6 @@ class TranslationTask(Task):
                 "decoder_heads": self.decoder_heads,
                 "label_smoothing": self.label_smoothing,
                 "num_beams": self.num_beams,
-                "random_encoder": self.random_encoder,
             }
         )
         return config
@@ -180,10 +178,6 @@ class TranslationTask(Task):
         return inputs
 
     def build_model(self, encoder):
-        if self.random_encoder:
-            backbone = encoder.backbone
-            fresh = type(backbone).from_config(backbone.get_config())
-            backbone.set_weights(fresh.get_weights())
         inputs = self.model_inputs()
         encoded = encoder({"token_ids": inputs["token_ids"], "padding_mask": inputs["padding_mask"]})
         decoder = TranslationDecoder(

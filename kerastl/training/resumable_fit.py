@@ -7,7 +7,7 @@ from kerastl.training.step_checkpoint import StepCheckpoint, read_checkpoint, re
 
 
 def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=None, run=None,
-                  validation_data=None, callbacks=None, verbose="auto"):
+                  validation_data=None, callbacks=None, verbose="auto", write=True):
     """Train `model` for `epochs`, checkpointing into `folder`; resume from it when it exists.
 
     Each epoch gets its own dataset from `epoch_data(epoch)`, whose order must depend on the
@@ -27,6 +27,7 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
         validation_data: passed to `fit`.
         callbacks: Keras callbacks.
         verbose: Keras' verbosity.
+        write: whether this process writes checkpoints (False on non-chief workers).
 
     Returns:
         A `keras.callbacks.History` covering every epoch, those before the resume included.
@@ -53,7 +54,7 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
         if verbose:
             print(f"Resuming from the checkpoint in {folder} at step {step} "
                   f"(epoch {step // steps_per_epoch + 1}, step {step % steps_per_epoch + 1}).", flush=True)
-    saver = StepCheckpoint(folder, every, steps_per_epoch, run, step=step, history=history)
+    saver = StepCheckpoint(folder, every, steps_per_epoch, run, step=step, history=history, write=write)
     start_epoch, skip = divmod(step, steps_per_epoch)
     for epoch in range(start_epoch, epochs):
         data = epoch_data(epoch)

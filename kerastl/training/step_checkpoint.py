@@ -29,6 +29,8 @@ class StepCheckpoint(keras.callbacks.Callback):
         run: a JSON-ready dict of the settings a resumed run must share (examples, epochs, ...).
         step: the global step training starts from (0, or the restored checkpoint's).
         history: the Keras history of the epochs finished before `step`.
+        write: False on the workers of a multi-worker run that are not the chief: they keep
+            count but leave writing to the chief.
 
     Example:
 
@@ -37,7 +39,7 @@ class StepCheckpoint(keras.callbacks.Callback):
     >>> model.fit(data, callbacks=[saver])  # doctest: +SKIP
     """
 
-    def __init__(self, folder, every, steps_per_epoch, run, step=0, history=None):
+    def __init__(self, folder, every, steps_per_epoch, run, step=0, history=None, write=True):
         super().__init__()
         if every is not None and (not isinstance(every, int) or every < 0):
             raise ValueError(f"`every` must be a non-negative integer or None. Received: every={every!r}")
@@ -47,6 +49,7 @@ class StepCheckpoint(keras.callbacks.Callback):
         self.run = run
         self.step = step
         self.history = {key: list(values) for key, values in (history or {}).items()}
+        self.write = write
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -60,9 +63,12 @@ class StepCheckpoint(keras.callbacks.Callback):
 
     def save(self):
         """Write the current state as the checkpoint (atomically)."""
+        if not self.write:
+            return
         variables = list(self.model.variables) + list(self.model.optimizer.variables)
         with atomic_folder(self.folder) as folder:
-            np.savez(folder / VARIABLES_FILE, **{f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)})
+            arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
+            np.savez(folder / VARIABLES_FILE, **arrays)
             state = {"step": self.step, "steps_per_epoch": self.steps_per_epoch, "run": self.run,
                      "history": self.history, "variables": len(variables)}
             (folder / STATE_FILE).write_text(json.dumps(state, indent=2))

@@ -74,7 +74,8 @@ def test_integer_labels_are_served_as_label_strings(tiny_backbone):
     task = SentimentTask(str(tiny_backbone), max_length=16)
     task.prepare(task.read([("great film", 2), ("fine film", 1), ("awful film", 0)]))  # builds, no training
     outputs = task.serving_function()(tf.constant(["great film", "awful"]))
-    assert [label.decode() for label in outputs["label"].numpy()] == [str(p.label) for p in task.predict(["great film", "awful"])]
+    expected = [str(p.label) for p in task.predict(["great film", "awful"])]
+    assert [label.decode() for label in outputs["label"].numpy()] == expected
     assert outputs["probabilities"].shape == (2, 3)
     assert task.serving_function()(tf.constant([], tf.string))["label"].shape == (0,)
 
