@@ -1,7 +1,6 @@
 import json
 
 import numpy as np
-
 from click.testing import CliRunner
 
 from kerastl.cli.main import cli
@@ -43,9 +42,10 @@ def test_curve_command_refuses_sizes_larger_than_the_data(tiny_backbone, tmp_pat
 def test_pretrained_weights_switch_builds_the_same_architecture_randomly(tiny_backbone):
     from kerastl.tasks import SentimentTask
 
-    tasks = [SentimentTask(str(tiny_backbone), labels=["a", "b"], pretrained_weights=flag, seed=1) for flag in (True, False)]
+    tasks = [SentimentTask(str(tiny_backbone), labels=["a", "b"], pretrained_weights=flag, seed=1)
+             for flag in (True, False)]
     for task in tasks:
         task.build()
-    pretrained, scratch = (task.model.get_layer(index=2).backbone.token_embedding.embeddings.numpy() for task in tasks)
+    pretrained, scratch = (task.model.get_layer("backbone_encoder").backbone.token_embedding.embeddings.numpy() for task in tasks)
     assert pretrained.shape == scratch.shape and not np.allclose(pretrained, scratch)
     assert tasks[1].get_config()["pretrained_weights"] is False
