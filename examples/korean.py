@@ -4,8 +4,7 @@ The NSMC file is split in two: the first rows are the labeled pool (and pretrain
 last `--validation` rows are held out from both pretraining and fine-tuning and score every model.
 The backbone is pretrained (masked LM) on the text of the pool and of the KLUE NER sentences,
 labels left out. NSMC is then fine-tuned on `--labeled` examples twice: from that backbone and
-from the same architecture with random weights (at the same learning rate, and at a larger one
-that suits random weights better). KLUE NER is fine-tuned from the backbone last.
+from the same architecture with random weights, each at the same few learning rates. KLUE NER is fine-tuned from the backbone last.
 
 Run (paths are arguments; nothing is downloaded):
 
@@ -21,12 +20,14 @@ from pathlib import Path
 
 # === Config (overridable from the command line) ===
 SIZE = "mini"              # kerastl.pretrain.BACKBONE_SIZES: 4 layers, 128 wide
-VOCABULARY_SIZE = 8000
-PRETRAIN_EPOCHS = 40       # the schedule's length; the time budget usually ends training first
+VOCABULARY_SIZE = 3000     # small: Korean words split into frequent pieces the model can learn
+PRETRAIN_EPOCHS = 18       # the schedule's length (the time budget may end training first)
 PRETRAIN_LEARNING_RATE = 1e-3
-FINE_TUNE = {"learning_rate": 2e-4, "max_length": 64, "dropout": 0.1}
+FINE_TUNE = {"max_length": 64, "dropout": 0.1}
 FINE_TUNE_EPOCHS = 5
-SCRATCH_LEARNING_RATE = 1e-3
+#: Both initializations are fine-tuned at each of these learning rates (random weights often
+#: want a larger one than pretrained weights), so neither side is judged at a bad setting.
+LEARNING_RATES = (1e-4, 3e-4, 1e-3)
 
 
 def main():
@@ -40,6 +41,8 @@ def main():
     parser.add_argument("--ner-train", type=int, default=3000)
     parser.add_argument("--ner-validation", type=int, default=1000)
     parser.add_argument("--size", default=SIZE)
+    parser.add_argument("--vocabulary-size", type=int, default=VOCABULARY_SIZE)
+    parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
     args = parser.parse_args()
 
     from kerastl.data import read_char_per_line, read_table
@@ -56,18 +59,15 @@ def main():
     # 1. Pretrain (resumes from output/backbone/checkpoint if interrupted).
     backbone = output / "backbone"
     results["pretraining"] = pretrain(
-        corpus, backbone, objective="mlm", size=args.size, vocabulary_size=VOCABULARY_SIZE, sequence_length=128,
-        epochs=PRETRAIN_EPOCHS, batch_size=32, learning_rate=PRETRAIN_LEARNING_RATE,
+        corpus, backbone, objective="mlm", size=args.size, vocabulary_size=args.vocabulary_size, sequence_length=128,
+        epochs=args.pretrain_epochs, batch_size=32, learning_rate=PRETRAIN_LEARNING_RATE,
         time_budget_minutes=args.time_budget, checkpoint_every=200, log_every=100,
     )
 
     # 2. NSMC at `--labeled` examples: pretrained vs random init of the same architecture.
     labeled = pool[: args.labeled]
-    runs = {
-        "pretrained": dict(FINE_TUNE, pretrained_weights=True),
-        "random_init": dict(FINE_TUNE, pretrained_weights=False),
-        "random_init_lr_1e-3": dict(FINE_TUNE, pretrained_weights=False, learning_rate=SCRATCH_LEARNING_RATE),
-    }
+    runs = {f"{name}_lr_{rate:g}": dict(FINE_TUNE, pretrained_weights=name == "pretrained", learning_rate=rate)
+            for rate in LEARNING_RATES for name in ("pretrained", "random_init")}
     results["nsmc"] = {}
     for name, options in runs.items():
         started = time.perf_counter()
@@ -77,8 +77,10 @@ def main():
         results["nsmc"][name] = {"accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"],
                                  "seconds": round(time.perf_counter() - started, 1)}
         print(name, results["nsmc"][name], flush=True)
-    results["nsmc"]["gain_points"] = round(
-        100 * (results["nsmc"]["pretrained"]["accuracy"] - results["nsmc"]["random_init"]["accuracy"]), 2)
+    best = {name: max(results["nsmc"][f"{name}_lr_{rate:g}"]["accuracy"] for rate in LEARNING_RATES)
+            for name in ("pretrained", "random_init")}
+    results["nsmc"]["best_accuracy"] = best
+    results["nsmc"]["gain_points_best_vs_best"] = round(100 * (best["pretrained"] - best["random_init"]), 2)
 
     # 3. KLUE NER from the Korean backbone (characters as words, BIO tags).
     ner_train = sentences[: args.ner_train]

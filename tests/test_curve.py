@@ -4,6 +4,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from kerastl.cli.main import cli
+from kerastl.layers import BackboneEncoder
 from kerastl.curve import learning_curve
 
 TRAIN = [
@@ -46,6 +47,7 @@ def test_pretrained_weights_switch_builds_the_same_architecture_randomly(tiny_ba
              for flag in (True, False)]
     for task in tasks:
         task.build()
-    pretrained, scratch = (task.model.get_layer("backbone_encoder").backbone.token_embedding.embeddings.numpy() for task in tasks)
+    encoders = [next(layer for layer in task.model.layers if isinstance(layer, BackboneEncoder)) for task in tasks]
+    pretrained, scratch = (encoder.backbone.token_embedding.embeddings.numpy() for encoder in encoders)
     assert pretrained.shape == scratch.shape and not np.allclose(pretrained, scratch)
     assert tasks[1].get_config()["pretrained_weights"] is False

@@ -1,5 +1,6 @@
 """`pretrain`: learn a vocabulary and a small backbone from raw text; write a keras-hub preset."""
 
+import hashlib
 import json
 import os
 import random
@@ -25,7 +26,7 @@ METRICS_FILE = "pretrain_metrics.json"
 #: Steps per Keras epoch when progress lines are off.
 LOG_CHUNK = 100
 #: Options that must stay the same between an interrupted run and its continuation.
-RESUME_OPTIONS = ("objective", "size", "vocabulary_size", "sequence_length", "epochs", "batch_size",
+RESUME_OPTIONS = ("corpus", "objective", "size", "vocabulary_size", "sequence_length", "epochs", "batch_size",
                   "learning_rate", "seed", "held_out_fraction", "lowercase", "strip_accents")
 
 
@@ -97,6 +98,7 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
         "lowercase": lowercase, "strip_accents": strip_accents,
     }
     texts = _corpus_texts(corpus, text_column)
+    options["corpus"] = f"{len(texts)} documents, sha256 " + hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     train_texts, held_out_texts = _split_documents(texts, held_out_fraction, seed)
 
     checkpoint = PretrainCheckpoint(output / CHECKPOINT_FOLDER)
