@@ -28,6 +28,8 @@ def peer_arguments(description):
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--precision", default="float32", choices=["float32", "mixed_bfloat16", "auto"],
+                        help="kerastl only: the backbone's numeric precision")
     return parser
 
 
@@ -86,8 +88,23 @@ def run_benchmark(task, train_records, dev_records, args):
 
 
 def print_json_line(result, headline_metrics):
-    """Print the result as one JSON line, with the headline metrics at the top level."""
+    """Print the result as one JSON line, with the headline metrics at the top level.
+
+    `headline_metrics` maps the output field to the key of the task's metrics dict.
+    """
     metrics = result.pop("metrics")
-    for key in headline_metrics:
-        result[key] = round(metrics[key], 4)
+    for field, key in headline_metrics.items():
+        result[field] = round(metrics[key], 4)
     print(json.dumps(result))
+
+
+def benchmark_task(task_class, description, headline_metrics):
+    """Parse the peer's arguments, train `task_class` on the same subset, print one JSON line."""
+    args = peer_arguments(description).parse_args()
+    task = task_class(args.backbone, max_length=args.max_length, learning_rate=args.lr, seed=args.seed,
+                      precision=args.precision)
+    train = subset(task.read(args.train), args.limit, args.seed)
+    dev = subset(task.read(args.dev), args.dev_limit, args.seed)
+    result = run_benchmark(task, train, dev, args)
+    result["precision_policy"] = args.precision
+    print_json_line(result, headline_metrics)

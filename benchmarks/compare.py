@@ -36,6 +36,7 @@ def main():
     parser.add_argument("--bench-dir", default=str(HERE.parent.parent / "shared" / "bench"),
                         help="folder holding hf_peer.py and setup_peer.sh")
     parser.add_argument("--peer-backbone", help="Hugging Face folder for the peer (default: the installed minilm-l6's)")
+    parser.add_argument("--precision", default="float32", help="kerastl's backbone precision (the peer: float32)")
     args, passthrough = parser.parse_known_args()
     bench = Path(args.bench_dir)
     peer_python = subprocess.run(["bash", str(bench / "setup_peer.sh")], check=True, capture_output=True,
@@ -47,7 +48,7 @@ def main():
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     peer_result = run([peer_python, str(bench / "hf_peer.py"), args.task, "--backbone", args.peer_backbone,
                        *passthrough], env)
-    our_result = run([sys.executable, str(HERE / f"{args.task}.py"), *passthrough], env)
+    our_result = run([sys.executable, str(HERE / f"{args.task}.py"), *passthrough, "--precision", args.precision], env)
     print(json.dumps(peer_result))
     print(json.dumps(our_result))
     ratios = {f"{field}_ratio": round(our_result[field] / peer_result[field], 2) for field in RATIO_FIELDS}

@@ -41,6 +41,8 @@ def main():
     parser.add_argument("--ner-train", type=int, default=3000)
     parser.add_argument("--ner-validation", type=int, default=1000)
     parser.add_argument("--size", default=SIZE)
+    parser.add_argument("--objective", default="mlm", choices=["mlm", "clm"])
+    parser.add_argument("--pretrain-learning-rate", type=float, default=PRETRAIN_LEARNING_RATE)
     parser.add_argument("--vocabulary-size", type=int, default=VOCABULARY_SIZE)
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
     args = parser.parse_args()
@@ -59,8 +61,8 @@ def main():
     # 1. Pretrain (resumes from output/backbone/checkpoint if interrupted).
     backbone = output / "backbone"
     results["pretraining"] = pretrain(
-        corpus, backbone, objective="mlm", size=args.size, vocabulary_size=args.vocabulary_size, sequence_length=128,
-        epochs=args.pretrain_epochs, batch_size=32, learning_rate=PRETRAIN_LEARNING_RATE,
+        corpus, backbone, objective=args.objective, size=args.size, vocabulary_size=args.vocabulary_size, sequence_length=128,
+        epochs=args.pretrain_epochs, batch_size=32, learning_rate=args.pretrain_learning_rate,
         time_budget_minutes=args.time_budget, checkpoint_every=200, log_every=100,
     )
 

@@ -34,6 +34,9 @@ def _given(**options):
 @click.option("--freeze", help="'none', 'all', or how many bottom transformer layers to freeze.")
 @click.option("--lora-rank", type=click.IntRange(min=1), help="Train low-rank adapters of this rank instead.")
 @click.option("--seed", type=int, help="Random seed.")
+@click.option("--precision", type=click.Choice(["auto", "float32", "mixed_bfloat16"]),
+              help="Numeric precision of the backbone (default: the task's; 'auto' uses bfloat16 where the "
+                   "CPU has bfloat16 instructions).")
 @click.option("--text-column", help="Column (name or index) holding the text, for table files.")
 @click.option("--label-column", help="Column (name or index) holding the label, for table files.")
 @click.option("--token-column", type=int, help="0-based column of the words, for CoNLL files (ner).")
@@ -51,7 +54,7 @@ def _given(**options):
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,
           scheme=None, tensorboard=False, source_path=None, target_path=None, validation_source=None,
-          validation_target=None, checkpoint_every=None, strategy=None):
+          validation_target=None, checkpoint_every=None, strategy=None, precision=None):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -87,7 +90,7 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     if _on_command_line(ctx, "backbone") or "backbone" not in task_options:
         task_options["backbone"] = backbone
     task_options.update(_given(learning_rate=learning_rate, max_length=max_length, freeze=freeze,
-                               lora_rank=lora_rank, seed=seed))
+                               lora_rank=lora_rank, seed=seed, precision=precision))
     read_options = dict(config.get("read_options") or {})
     read_options.update(_given(text_column=_column(text_column), label_column=_column(label_column),
                                token_column=token_column, tag_column=tag_column, scheme=scheme))
