@@ -151,7 +151,7 @@ def test_bad_input_fails_with_one_clear_line(files, arguments, expected, stdin, 
     assert "Traceback" not in message
     for text in expected:
         assert text in message, f"{text!r} not in:\n{message}"
-    assert not (tmp_path / "out").exists(), f"a partial --output folder was left"
+    assert not (tmp_path / "out").exists(), "a partial --output folder was left"
 
 
 # === Input that is handled, not refused ===

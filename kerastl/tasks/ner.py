@@ -308,8 +308,6 @@ class NerTask(Task):
 
     # === Report ===
 
-    main_metric = "f1"
-
     def report_figures(self, records, predictions, folder):
         from kerastl.reporting import ReportItem, per_class_table, plot_per_class
 

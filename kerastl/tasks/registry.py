@@ -73,6 +73,18 @@ class TaskRegistry:
             )
         return self._tasks[name]
 
+    def name_of(self, task_class):
+        """Return the name `task_class` itself is registered under (by call, decorator or entry
+        point), or None. A subclass of a registered task does not inherit its name."""
+        for name, registered in self._tasks.items():
+            if registered is task_class:
+                return name
+        target = f"{task_class.__module__}:{task_class.__qualname__}"
+        for name, entry_point in self._plugin_entry_points().items():
+            if entry_point.value == target:
+                return name
+        return None
+
     def names(self):
         """Return the sorted names of all tasks, registered or offered by an installed plugin."""
         return sorted(set(self._tasks) | set(self._plugin_entry_points()))

@@ -423,10 +423,19 @@ class Task:
         interrupted save never leaves a half-written model where a good one was.
         """
         self._require_model()
+        from kerastl.tasks.registry import task_registry
+
+        registered_name = task_registry.name_of(type(self))
+        if registered_name is None:
+            raise KerastlError(
+                f"{type(self).__name__} is not registered, so a saved model could not be loaded by name. "
+                f"Fix: register it with kerastl.register_task('my_task', {type(self).__name__}) or through "
+                "the 'kerastl.tasks' entry-point group of your package."
+            )
         with atomic_folder(path) as folder:
             description = {
                 "format_version": FORMAT_VERSION,
-                "task": self.name,
+                "task": registered_name,
                 "task_class": f"{type(self).__module__}.{type(self).__qualname__}",
                 "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "config": self.get_config(),

@@ -79,3 +79,28 @@ def test_entry_points_are_listed_once_and_loaded_lazily(monkeypatch):
 def test_built_in_tasks_are_registered():
     assert "sentiment" in available_tasks()
     assert get_task("sentiment").__name__ == "SentimentTask"
+
+
+def test_a_subclass_does_not_inherit_its_parents_registered_name():
+    registry = TaskRegistry(entry_point_group=None)
+    registry.register("first", FirstTask)
+
+    class Child(FirstTask):
+        pass
+
+    assert registry.name_of(FirstTask) == "first"
+    assert registry.name_of(Child) is None
+
+
+def test_saving_an_unregistered_subclass_says_how_to_register(tiny_backbone, tmp_path):
+    from kerastl.errors import KerastlError
+    from kerastl.tasks import SentimentTask
+
+    class MyTask(SentimentTask):
+        pass
+
+    task = MyTask(str(tiny_backbone))
+    task.fit([("good", "a"), ("bad", "b")], epochs=1, verbose=0)
+    with pytest.raises(KerastlError, match="register_task"):
+        task.save(tmp_path / "model")
+    assert not (tmp_path / "model").exists()

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import keras_hub
 import numpy as np
 import pytest
