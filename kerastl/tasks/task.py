@@ -384,7 +384,10 @@ class Task:
         features, _ = self.encode(records, with_targets=False)
         lengths = features["token_ids"].row_lengths().numpy()
         features, _, order = _sorted_by_length(features)
-        dataset = length_grouped_batches(features, None, batch_size, self._pad_id)
+        if len(records) <= batch_size:
+            dataset = [_one_padded_batch(features, self._pad_id)]  # no tf.data pipeline for one batch
+        else:
+            dataset = length_grouped_batches(features, None, batch_size, self._pad_id)
         outputs = [None] * len(records)
         position = 0
         for batch in dataset:
@@ -527,6 +530,17 @@ class Task:
                 f"{folder}: the tokenizer has {vocabulary_size} tokens but the model's embedding only "
                 f"{embedding_rows}. The tokenizer folder does not belong to this model; save the model again."
             )
+
+
+def _one_padded_batch(features, pad_id):
+    """Pad encoded examples into one batch, as `length_grouped_batches` would, without tf.data."""
+    batch = {}
+    for name, value in features.items():
+        padding = pad_id if name == "token_ids" else 0
+        batch[name] = value.to_tensor(default_value=padding) if isinstance(value, tf.RaggedTensor) else value
+    lengths = features["token_ids"].row_lengths()
+    batch["padding_mask"] = tf.sequence_mask(lengths, maxlen=tf.shape(batch["token_ids"])[1])
+    return batch
 
 
 def _sorted_by_length(features, targets=None):
