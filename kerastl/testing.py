@@ -22,6 +22,18 @@ TINY_WORDS = (
     "sports politics science game team won lost vote election research study"
 ).split()
 
+#: Eight labeled reviews the tiny vocabulary covers, for quick sentiment tests.
+TOY_REVIEWS = [
+    ("a wonderful film with great music", "positive"),
+    ("the best movie i loved it", "positive"),
+    ("really good story and a fine ending", "positive"),
+    ("great actors and a wonderful plot", "positive"),
+    ("an awful boring movie", "negative"),
+    ("the worst film i hated it", "negative"),
+    ("dull plot and terrible music", "negative"),
+    ("bad actors and a boring ending", "negative"),
+]
+
 
 def make_tiny_backbone(folder, hidden_dim=16, num_layers=2, num_heads=2, intermediate_dim=32,
                        max_sequence_length=128, seed=0, lowercase=True):

@@ -6,17 +6,9 @@ from click.testing import CliRunner
 from kerastl.cli.main import cli
 from kerastl.layers import BackboneEncoder
 from kerastl.curve import learning_curve
+from kerastl.testing import TOY_REVIEWS
 
-TRAIN = [
-    ("a wonderful film with great music", "positive"),
-    ("the best movie i loved it", "positive"),
-    ("really good story and a fine ending", "positive"),
-    ("great actors and a wonderful plot", "positive"),
-    ("an awful boring movie", "negative"),
-    ("the worst film i hated it", "negative"),
-    ("dull plot and terrible music", "negative"),
-    ("bad actors and a boring ending", "negative"),
-]
+TRAIN = TOY_REVIEWS
 
 
 def test_learning_curve_writes_two_lines_and_a_plot(tiny_backbone, tmp_path):

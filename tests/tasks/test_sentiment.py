@@ -4,18 +4,9 @@ import pytest
 import kerastl
 from kerastl.errors import DataError
 from kerastl.tasks import SentimentTask
-from kerastl.testing import run_task_test
+from kerastl.testing import TOY_REVIEWS, run_task_test
 
-TRAIN = [
-    ("a wonderful film with great music", "positive"),
-    ("the best movie i loved it", "positive"),
-    ("really good story and a fine ending", "positive"),
-    ("great actors and a wonderful plot", "positive"),
-    ("an awful boring movie", "negative"),
-    ("the worst film i hated it", "negative"),
-    ("dull plot and terrible music", "negative"),
-    ("bad actors and a boring ending", "negative"),
-]
+TRAIN = TOY_REVIEWS
 
 
 def test_sentiment_round_trip(tiny_backbone, tmp_path):
