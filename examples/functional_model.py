@@ -12,7 +12,7 @@ import keras
 import numpy as np
 
 from kerastl.backbones import load_backbone
-from kerastl.layers import BackboneEncoder, ClassificationHead
+from kerastl.layers import BackboneEncoder, ClassificationHead, text_inputs
 from kerastl.preprocessing import length_grouped_batches, tokenize_texts
 
 # --- configuration -------------------------------------------------------------------------
@@ -33,12 +33,7 @@ backbone, tokenizer = load_backbone(BACKBONE)
 encoder = BackboneEncoder(backbone, pooling="mean", freeze=FROZEN_LAYERS)
 
 
-def text_input(name):
-    return {"token_ids": keras.Input((None,), dtype="int32", name=f"{name}_token_ids"),
-            "padding_mask": keras.Input((None,), dtype="bool", name=f"{name}_padding_mask")}
-
-
-first, second = text_input("first"), text_input("second")
+first, second = text_inputs("first_"), text_inputs("second_")
 a = encoder(first)["pooled_output"]
 b = encoder(second)["pooled_output"]
 features = keras.layers.Concatenate()([a, b, keras.layers.Multiply()([a, b])])

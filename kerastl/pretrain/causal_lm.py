@@ -5,6 +5,7 @@ import math
 import keras
 import tensorflow as tf
 
+from kerastl.layers import text_inputs
 from kerastl.pretrain.objective import PretrainingObjective
 
 
@@ -42,10 +43,7 @@ class CausalLanguageModel(PretrainingObjective):
         )
 
     def build_model(self):
-        inputs = {
-            "token_ids": keras.Input((None,), dtype="int32", name="token_ids"),
-            "padding_mask": keras.Input((None,), dtype="bool", name="padding_mask"),
-        }
+        inputs = text_inputs()
         sequence = self.backbone(inputs)
         logits = self.backbone.token_embedding(sequence, reverse=True)
         return keras.Model(inputs, logits, name="causal_language_model")

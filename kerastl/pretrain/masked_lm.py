@@ -5,6 +5,7 @@ import math
 import keras
 import tensorflow as tf
 
+from kerastl.layers import text_inputs
 from kerastl.pretrain.objective import PretrainingObjective
 
 
@@ -62,8 +63,7 @@ class MaskedLanguageModel(PretrainingObjective):
         import keras_hub
 
         inputs = {
-            "token_ids": keras.Input((None,), dtype="int32", name="token_ids"),
-            "padding_mask": keras.Input((None,), dtype="bool", name="padding_mask"),
+            **text_inputs(),
             "segment_ids": keras.Input((None,), dtype="int32", name="segment_ids"),
             "mask_positions": keras.Input((None,), dtype="int32", name="mask_positions"),
         }

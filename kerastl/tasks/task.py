@@ -29,7 +29,7 @@ import tensorflow as tf
 from kerastl.atomic_files import atomic_folder
 from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
 from kerastl.errors import DataError, KerastlError, Location, ModelLoadError
-from kerastl.layers import BackboneEncoder
+from kerastl.layers import BackboneEncoder, text_inputs
 from kerastl.precision import check_precision, resolve_precision
 from kerastl.preprocessing import SpecialTokens, length_grouped_batches
 from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
@@ -335,10 +335,7 @@ class Task:
 
     def model_inputs(self):
         """The Keras inputs every task model takes: `token_ids` and `padding_mask`."""
-        return {
-            "token_ids": keras.Input(shape=(None,), dtype="int32", name="token_ids"),
-            "padding_mask": keras.Input(shape=(None,), dtype="bool", name="padding_mask"),
-        }
+        return text_inputs()
 
     def _strategy_scope(self):
         return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
