@@ -69,34 +69,14 @@ def test_killed_run_resumes_mid_epoch_and_ends_like_an_uninterrupted_one(data, t
     resumed = tmp_path / "resumed"
     ready = tmp_path / "ready"
     command = [sys.executable, "-c", DRIVER]
-    process = subprocess.Popen(command + ["--pause-at-step", "8", str(ready)]
-                               + _arguments(tmp_path, tiny_backbone, resumed),
-                               env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 240
-        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert ready.exists(), f"the training never reached step 8:\n{process.communicate(timeout=5)[0][-3000:]}"
-    finally:
-        process.send_signal(signal.SIGKILL)  # kill -9: no cleanup runs
-        process.wait(timeout=30)
+    _kill_at_step(command, 8, ready, _arguments(tmp_path, tiny_backbone, resumed))
     state = json.loads((resumed / "checkpoint" / "state.json").read_text())
     assert state["step"] == 6 and state["steps_per_epoch"] == 6  # the epoch-end checkpoint; step 8 is mid-epoch 2
     assert not (resumed / "kerastl.json").exists()  # no model was written by the killed run
 
     # Kill at step 8, checkpoint at 6: pause later to leave a mid-epoch checkpoint (step 9) behind.
     ready.unlink()
-    process = subprocess.Popen(command + ["--pause-at-step", "11", str(ready)]
-                               + _arguments(tmp_path, tiny_backbone, resumed),
-                               env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 240
-        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert ready.exists(), process.communicate(timeout=5)[0][-3000:]
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+    _kill_at_step(command, 11, ready, _arguments(tmp_path, tiny_backbone, resumed))
     assert json.loads((resumed / "checkpoint" / "state.json").read_text())["step"] == 9
 
     finished = subprocess.run(command + _arguments(tmp_path, tiny_backbone, resumed), env=_environment(),
@@ -125,3 +105,17 @@ def test_checkpoint_of_other_settings_is_refused(data, tiny_backbone):
     result = CliRunner().invoke(cli, arguments)
     assert result.exit_code == 1 and "checkpoint of a run with other settings" in result.output
     assert "Traceback" not in result.output
+
+
+def _kill_at_step(command, step, ready, arguments):
+    """Run the training driver until it pauses at `step` (it touches `ready`), then kill -9 it."""
+    process = subprocess.Popen(command + ["--pause-at-step", str(step), str(ready)] + arguments,
+                               env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ready.exists(), f"the training never reached step {step}:\n{process.communicate(timeout=5)[0][-3000:]}"
+    finally:
+        process.send_signal(signal.SIGKILL)  # kill -9: no cleanup runs
+        process.wait(timeout=30)
