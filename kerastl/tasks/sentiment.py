@@ -6,12 +6,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kerastl.errors import DataError
 from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
 from kerastl.predictions import SentimentPrediction
 from kerastl.preprocessing import tokenize_texts
 from kerastl.tasks.labels import LabelSet
+from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.registry import register_task
 from kerastl.tasks.task import Task
 
@@ -49,23 +49,7 @@ class SentimentTask(Task):
     # === Data ===
 
     def record_from_example(self, example):
-        if isinstance(example, str):
-            return {"text": example, "where": None}
-        if isinstance(example, dict):
-            text = example.get("text", example.get("sentence"))
-            record = {"text": text, "where": example.get("where")}
-            if example.get("label") is not None:
-                record["label"] = example["label"]
-        elif isinstance(example, (tuple, list)) and len(example) == 2:
-            record = {"text": example[0], "label": example[1], "where": None}
-        else:
-            raise DataError(
-                f"cannot read a sentiment example from {example!r}",
-                fix="pass a text, a (text, label) pair, or a dict with 'text' and 'label'",
-            )
-        if not isinstance(record["text"], str):
-            raise DataError(f"a sentiment example needs a text string; got {record['text']!r}", where=record["where"])
-        return record
+        return record_from_pair(example, "sentiment", "text", "label", input_aliases=("sentence",))
 
     def read_file(self, path, text_column=None, label_column=None, **options):
         from kerastl.data import read_class_folders, read_jsonl, read_table

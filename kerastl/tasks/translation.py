@@ -15,6 +15,7 @@ from kerastl.metrics import translation_metrics
 from kerastl.predictions import TranslationPrediction
 from kerastl.preprocessing import length_grouped_batches, tokenize_texts
 from kerastl.preprocessing.target_vocabulary import TARGET_SPECIAL_TOKENS, learn_target_vocabulary
+from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.registry import register_task
 from kerastl.tasks.task import Task, _sorted_by_length
 from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
@@ -107,23 +108,7 @@ class TranslationTask(Task):
         return super().read(source, **options)
 
     def record_from_example(self, example):
-        if isinstance(example, str):
-            return {"source": example, "where": None}
-        if isinstance(example, dict):
-            record = {"source": example.get("source"), "where": example.get("where")}
-            if example.get("target") is not None:
-                record["target"] = example["target"]
-        elif isinstance(example, (tuple, list)) and len(example) == 2:
-            record = {"source": example[0], "target": example[1], "where": None}
-        else:
-            raise DataError(
-                f"cannot read a translation example from {example!r}",
-                fix="pass a source text, a (source, target) pair, or a dict with 'source' and 'target'",
-            )
-        if not isinstance(record["source"], str):
-            raise DataError(f"a translation example needs a source string; got {record['source']!r}",
-                            where=record["where"])
-        return record
+        return record_from_pair(example, "translation", "source", "target")
 
     def read_file(self, path, source_column=0, target_column=1, **options):
         """Read a table of pairs (`source<TAB>target[<TAB>attribution]`, Tatoeba/Anki layout).
