@@ -13,8 +13,9 @@ def export(model, output):
     """Export the model saved in MODEL as a TensorFlow SavedModel in --output.
 
     Its `serving_default` signature takes `texts`, a batch of raw strings, and returns the
-    task's answer (for sentiment: label, score and probabilities); tokenization runs inside
-    the graph. Load it with `import tensorflow_text` then `tf.saved_model.load(OUTPUT)`.
+    task's answer (sentiment: label, score and probabilities; NER: entities with character
+    offsets; translation: the text); preprocessing runs inside the graph. Load it with
+    `import tensorflow_text` then `tf.saved_model.load(OUTPUT)`.
     """
     import kerastl
     from kerastl.export import export_task

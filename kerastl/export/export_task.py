@@ -17,9 +17,12 @@ def export_task(task, path):
 
     Preprocessing (tokenization, packing, padding) runs inside the graph, so the SavedModel
     serves with TensorFlow alone: `tf.saved_model.load(path).signatures["serving_default"]`
-    takes `texts`, a `tf.string` tensor of shape `(batch,)`, and returns the task's outputs
-    (for sentiment: `label`, `score` and `probabilities`). Tokenizers built on TensorFlow Text
-    (WordPiece) need `import tensorflow_text` before loading, to register their ops.
+    takes `texts`, a `tf.string` tensor of shape `(batch,)`, and returns the task's outputs,
+    dense tensors whose first axis is the batch: for sentiment `label`, `score` and
+    `probabilities`; for NER `entity_type`, `entity_text`, `entity_start`, `entity_end`,
+    `entity_score` (padded per batch) and `entity_count`; for translation `translation`. Load
+    it after `import tensorflow_text`, which registers the ops of WordPiece tokenizers and of
+    NER's word splitting.
 
     The folder is written beside `path` and renamed into place when complete.
 

@@ -29,6 +29,10 @@ def serving_inputs(tokenizer, texts, max_length):
     >>> inputs = serving_inputs(tokenizer, tf.constant(["a fine film"]), 128)  # doctest: +SKIP
     """
     special = SpecialTokens.of(tokenizer)
-    token_ids = pack_token_ids(tokenizer(texts), special, max_length)
-    dense = token_ids.to_tensor(default_value=special.pad)
+    return padded_inputs(pack_token_ids(tokenizer(texts), special, max_length), special.pad)
+
+
+def padded_inputs(token_ids, pad_id):
+    """Pad ragged, packed `token_ids` into `{"token_ids", "padding_mask"}` (to the longest row)."""
+    dense = token_ids.to_tensor(default_value=pad_id)
     return {"token_ids": dense, "padding_mask": tf.sequence_mask(token_ids.row_lengths(), maxlen=tf.shape(dense)[1])}

@@ -28,11 +28,8 @@ def best_valid_tags(probabilities, names):
     if len(probabilities) == 0:
         return []
     scores = np.log(np.maximum(probabilities, 1e-12))
-    inside = [name.startswith("I-") for name in names]
-    allowed = np.array([[not inside[to] or (names[before] != "O" and names[before][2:] == names[to][2:])
-                         for to in range(len(names))] for before in range(len(names))])
-    penalty = np.where(allowed, 0.0, -np.inf)  # (before, to)
-    total = np.where(inside, -np.inf, scores[0])
+    penalty = np.where(allowed_transitions(names), 0.0, -np.inf)  # (before, to)
+    total = np.where(can_start(names), scores[0], -np.inf)
     back = np.zeros((len(scores), len(names)), int)
     for position in range(1, len(scores)):
         candidates = total[:, None] + penalty
@@ -42,3 +39,24 @@ def best_valid_tags(probabilities, names):
     for position in range(len(scores) - 1, 0, -1):
         path.append(int(back[position][path[-1]]))
     return [names[i] for i in reversed(path)]
+
+
+def can_start(names):
+    """Which IOB2 tags a sentence may start with: all but the I- tags."""
+    return np.array([not name.startswith("I-") for name in names])
+
+
+def allowed_transitions(names):
+    """A boolean matrix `(before, to)`: whether tag `to` may follow tag `before` in IOB2.
+
+    I-X may only follow B-X or I-X; every other tag may follow any tag.
+
+    Example:
+
+    >>> from kerastl.tagging.constrained_decoding import allowed_transitions
+    >>> allowed_transitions(["O", "B-PER", "I-PER"]).astype(int).tolist()
+    [[1, 1, 0], [1, 1, 1], [1, 1, 1]]
+    """
+    starts = can_start(names)
+    return np.array([[bool(starts[to]) or (names[before] != "O" and names[before][2:] == names[to][2:])
+                      for to in range(len(names))] for before in range(len(names))])

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from kerastl.errors import DataError
+from kerastl.export.ner_serving import entities_in_graph
 from kerastl.layers import TokenClassificationHead
 from kerastl.metrics import entity_metrics
 from kerastl.predictions import Entity, NerPrediction
@@ -194,13 +195,17 @@ class NerTask(Task):
     def _align(self, records):
         return align_words(self.tokenizer, [record["words"] for record in records])
 
+    def window_size_and_stride(self):
+        """`(size, stride)` of the windows over long sentences, in sub-tokens (special ones left out)."""
+        size = self.max_length - SpecialTokens.of(self.tokenizer).count
+        return size, min(self.window_stride or max(size // 2, 1), size)
+
     def _windows(self, aligned):
         """`(record index, start, end)` of every window over the records' sub-tokens."""
-        size = self.max_length - SpecialTokens.of(self.tokenizer).count
-        stride = self.window_stride or max(size // 2, 1)
+        size, stride = self.window_size_and_stride()
         lengths = aligned["token_ids"].row_lengths().numpy()
         return [(index, start, end) for index, length in enumerate(lengths)
-                for start, end in window_spans(int(length), size, min(stride, size))]
+                for start, end in window_spans(int(length), size, stride)]
 
     def _gather_windows(self, ragged, windows, special):
         starts = ragged.row_starts().numpy()
@@ -305,6 +310,41 @@ class NerTask(Task):
         true_tags = [self.iob2_tags(record) for record in records]
         predicted_tags = [convert_tags(p.tags, self.output_scheme, "iob2") for p in predictions]
         return entity_metrics(true_tags, predicted_tags)
+
+    # === Serving ===
+
+    def serving_function(self):
+        """Raw strings in; the entities `predict` finds, as dense tensors padded per batch.
+
+        Everything `predict` does on a string runs in the graph (see
+        `kerastl.export.ner_serving.entities_in_graph`): the same word splitting, sliding
+        windows over texts longer than `max_length` (nothing is truncated), word pooling and
+        decoding (`self.decoding`, by default the "valid" Viterbi search).
+
+        Returns:
+            A `tf.function` taking `texts` (`tf.string`, `(batch,)`) and returning
+            `entity_type`, `entity_text` (string, `(batch, entities)`, "" past a text's last
+            entity), `entity_start`, `entity_end` (int32 character offsets, -1 past the last),
+            `entity_score` (float32, -1 past the last) and `entity_count` (int32, `(batch,)`).
+        """
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+        def serve(texts):
+            return entities_in_graph(self, texts)
+
+        return serve
+
+    def serving_metadata(self):
+        return {
+            "entity_types": self.entity_types,
+            "tags": list(self.label_set.names),
+            "scheme": "iob2",
+            "decoding": self.decoding,
+            "word_pooling": self.word_pooling,
+            "long_texts": f"overlapping windows of {self.max_length} tokens, merged as predict merges them",
+            "padding": {"entity_type": "", "entity_text": "", "entity_start": -1, "entity_end": -1,
+                        "entity_score": -1.0},
+        }
 
     # === Report ===
 

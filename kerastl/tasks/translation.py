@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 from pathlib import Path
 
 import keras
@@ -14,6 +13,7 @@ from kerastl.layers import BackboneEncoder, TranslationDecoder
 from kerastl.metrics import translation_metrics
 from kerastl.predictions import TranslationPrediction
 from kerastl.preprocessing import length_grouped_batches, tokenize_texts
+from kerastl.preprocessing.detokenization import detokenize, detokenize_in_graph
 from kerastl.preprocessing.target_vocabulary import TARGET_SPECIAL_TOKENS, learn_target_vocabulary
 from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.registry import register_task
@@ -201,13 +201,7 @@ class TranslationTask(Task):
             sampler: a keras-hub sampler to use instead of the one `num_beams` picks.
         """
         self._require_model()
-        if sampler is None:
-            import keras_hub
-
-            num_beams = num_beams or self.num_beams
-            sampler = (keras_hub.samplers.GreedySampler() if num_beams == 1
-                       else keras_hub.samplers.BeamSampler(num_beams))
-        generate = self._generator(sampler, use_cache)
+        generate = self._generator(sampler if sampler is not None else self._sampler(num_beams), use_cache)
         features, _ = self.encode(records, with_targets=False)
         features, _, order = _sorted_by_length(features)
         outputs = [None] * len(records)
@@ -217,6 +211,13 @@ class TranslationTask(Task):
                 outputs[order[position]] = row[1:]
                 position += 1
         return outputs
+
+    def _sampler(self, num_beams=None):
+        """keras-hub's greedy sampler for one beam, its beam sampler for more (default: the task's)."""
+        import keras_hub
+
+        num_beams = num_beams or self.num_beams
+        return keras_hub.samplers.GreedySampler() if num_beams == 1 else keras_hub.samplers.BeamSampler(num_beams)
 
     def _generator(self, sampler, use_cache):
         key = (json.dumps(keras.saving.serialize_keras_object(sampler), sort_keys=True), use_cache)
@@ -246,7 +247,7 @@ class TranslationTask(Task):
                 ids = ids[: ids.index(END_ID)]
             tokens = [self.target_tokenizer.id_to_token(i) for i in ids if i not in (PAD_ID, START_ID)]
             predictions.append(
-                TranslationPrediction(source=record["source"], translation=_detokenize(tokens), tokens=tokens)
+                TranslationPrediction(source=record["source"], translation=detokenize(tokens), tokens=tokens)
             )
         return predictions
 
@@ -258,6 +259,33 @@ class TranslationTask(Task):
                                 where=record.get("where"), fix="evaluate on pairs of source and target")
             references.append(record["target"])
         return translation_metrics(references, [p.translation for p in predictions])
+
+    # === Serving ===
+
+    def serving_function(self):
+        """Raw strings in; `translation` (string, `(batch,)`) out, as `predict` writes it.
+
+        The graph runs what `predict` does: tokenizes and truncates the sources to
+        `max_length`, encodes, generates with the same keras-hub sampler over cached attention
+        (greedy, or beam search with `num_beams`) up to `max_target_length` tokens, and joins
+        the pieces with the same spacing rules (`kerastl.preprocessing.detokenization`).
+        """
+        generate = self._generator(self._sampler(), use_cache=True)
+        vocabulary = tf.constant(self.target_tokenizer.get_vocabulary())
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+        def serve(texts):
+            inputs = self.serving_inputs(texts)
+            ids = generate(inputs["token_ids"], inputs["padding_mask"])[:, 1:]
+            # As `decode`: the pieces before the first [END], without padding and [START].
+            kept = (tf.cumsum(tf.cast(ids == END_ID, tf.int32), axis=1) == 0) & (ids != PAD_ID) & (ids != START_ID)
+            return {"translation": detokenize_in_graph(tf.ragged.boolean_mask(tf.gather(vocabulary, ids), kept))}
+
+        return serve
+
+    def serving_metadata(self):
+        return {"num_beams": self.num_beams, "max_target_length": self.max_target_length,
+                "long_texts": f"sources are truncated to {self.max_length} tokens, as predict truncates them"}
 
     # === Saving ===
 
@@ -335,24 +363,3 @@ def _layer_of_type(model, layer_type):
         if isinstance(layer, layer_type):
             return layer
     raise ValueError(f"The model has no {layer_type.__name__} layer.")
-
-
-_NO_SPACE_BEFORE = re.compile(r" ([.,!?;:%)\]}])")
-_NO_SPACE_AFTER = re.compile(r"([(\[{]) ")
-_JOINED_HYPHEN = re.compile(r"(?<=\w) ([-/]) (?=\w)")
-_APOSTROPHE = re.compile(r"(?<=\w) ' (?=(s|t|re|ve|ll|d|m)\b)")
-
-
-def _detokenize(tokens):
-    """Join word pieces into text: `##` pieces attach, punctuation takes no space before it."""
-    words = []
-    for token in tokens:
-        if token.startswith("##") and words:
-            words[-1] += token[2:]
-        else:
-            words.append(token)
-    text = " ".join(words)
-    text = _NO_SPACE_BEFORE.sub(r"\1", text)
-    text = _NO_SPACE_AFTER.sub(r"\1", text)
-    text = _JOINED_HYPHEN.sub(r"\1", text)
-    return _APOSTROPHE.sub("'", text)

@@ -1,9 +1,5 @@
 """Export for serving: a SavedModel that serves raw strings with TensorFlow alone."""
 
-import json
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -12,7 +8,7 @@ from click.testing import CliRunner
 import kerastl
 from kerastl.cli.main import cli
 from kerastl.errors import KerastlError
-from kerastl.export import EXPORT_DESCRIPTION_FILE, export_task
+from kerastl.export import export_task
 from kerastl.tasks import SentimentTask, Task
 
 TRAIN = [
@@ -21,29 +17,6 @@ TRAIN = [
     ("an awful boring movie", "negative"),
     ("the worst film i hated it", "negative"),
 ]
-TEXTS = ["a great film", "", "dull plot 😀 電影 and bad music", "film " * 400, "THE BEST MOVIE"]
-
-# Runs in a fresh interpreter that never imports kerastl: TensorFlow (+ TF Text for WordPiece) only.
-SERVE_WITHOUT_KERASTL = """
-import json, sys
-import tensorflow as tf
-import tensorflow_text  # registers the WordPiece ops
-serving = tf.saved_model.load(sys.argv[1]).signatures["serving_default"]
-outputs = serving(texts=tf.constant(json.loads(sys.argv[2])))
-result = {name: value.numpy().tolist() for name, value in outputs.items()}
-result["label"] = [label.decode("utf-8") for label in result["label"]]
-result["kerastl_imported"] = any(name.startswith("kerastl") for name in sys.modules)
-print(json.dumps(result))
-"""
-
-
-def _serve_in_fresh_process(folder, texts):
-    completed = subprocess.run(
-        [sys.executable, "-c", SERVE_WITHOUT_KERASTL, str(folder), json.dumps(texts)],
-        capture_output=True, text=True, timeout=300, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -55,15 +28,10 @@ def saved_sentiment(tiny_backbone, tmp_path_factory):
     return folder
 
 
-def test_exported_sentiment_serves_like_predict_without_kerastl(saved_sentiment, tmp_path):
-    result = CliRunner().invoke(cli, ["export", str(saved_sentiment), "--output", str(tmp_path / "serving")])
-    assert result.exit_code == 0, result.output
-    description = json.loads((tmp_path / "serving" / EXPORT_DESCRIPTION_FILE).read_text())
+def test_exported_sentiment_serves_like_predict_without_kerastl(saved_sentiment, export_and_serve, serving_texts):
+    description, served = export_and_serve(saved_sentiment, serving_texts)
     assert description["inputs"] == {"texts": "string"} and description["labels"] == ["negative", "positive"]
-
-    served = _serve_in_fresh_process(tmp_path / "serving", TEXTS)
-    assert served["kerastl_imported"] is False
-    expected = kerastl.load(saved_sentiment).predict(TEXTS)
+    expected = kerastl.load(saved_sentiment).predict(serving_texts)
     assert served["label"] == [p.label for p in expected]
     for row, prediction in zip(served["probabilities"], expected):
         assert np.allclose(row, [prediction.probabilities[name] for name in description["labels"]], atol=1e-5)

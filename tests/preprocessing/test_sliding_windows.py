@@ -32,3 +32,29 @@ def test_merge_of_one_window_is_the_window():
 def test_bad_sizes_are_refused():
     with pytest.raises(ValueError, match="stride"):
         window_spans(10, size=4, stride=5)
+
+
+@pytest.mark.parametrize("size, stride", [(4, 3), (8, 5), (5, 5), (6, 1), (1, 1)])
+def test_graph_windows_and_merging_equal_the_numpy_ones(size, stride):
+    import tensorflow as tf
+
+    from kerastl.preprocessing.sliding_windows import (
+        merge_windows_in_graph, window_spans_in_graph, window_values_in_graph)
+
+    rng = np.random.default_rng(size * 10 + stride)
+    lengths = [0, 1, size, size + 1, 37, 3]
+    starts, ends = window_spans_in_graph(tf.constant(lengths), size, stride)
+    values = tf.ragged.constant([list(range(100 * row, 100 * row + n)) for row, n in enumerate(lengths)],
+                                dtype=tf.int32, ragged_rank=1)
+    windows = window_values_in_graph(values, starts, ends)
+    outputs = windows.with_flat_values(rng.normal(size=(int(tf.size(windows.flat_values)), 3)).astype("float32"))
+    merged = merge_windows_in_graph(outputs, starts, ends)
+    window = 0
+    for row, length in enumerate(lengths):
+        spans = window_spans(length, size, stride)
+        assert list(zip(starts[row].numpy().tolist(), ends[row].numpy().tolist())) == spans
+        assert [windows[window + i].numpy().tolist() for i in range(len(spans))] == [
+            list(range(100 * row + start, 100 * row + end)) for start, end in spans]
+        expected = merge_windows([outputs[window + i].numpy() for i in range(len(spans))], spans, length)
+        np.testing.assert_array_equal(merged[row].numpy().reshape(expected.shape), expected)
+        window += len(spans)

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 import kerastl
 from kerastl.errors import DataError, ModelLoadError
 from kerastl.tasks import TranslationTask
-from kerastl.tasks.translation import _detokenize
+from kerastl.preprocessing.detokenization import detokenize
 from kerastl.testing import make_tiny_backbone, run_task_test
 
 PAIRS = [
@@ -41,7 +41,7 @@ def test_translation_round_trip(tiny_backbone, tmp_path):
 
 def test_target_vocabulary_keeps_case_and_umlauts(trained):
     tokens = [trained.target_tokenizer.id_to_token(int(i)) for i in trained.target_tokenizer(["Männer"])[0]]
-    assert _detokenize(tokens) == "Männer"
+    assert detokenize(tokens) == "Männer"
     assert [trained.target_tokenizer.id_to_token(i) for i in range(4)] == ["[PAD]", "[UNK]", "[START]", "[END]"]
 
 
@@ -114,7 +114,7 @@ def test_load_refuses_a_model_without_its_target_tokenizer(trained, tmp_path):
 
 
 def test_detokenize_joins_pieces_and_punctuation():
-    assert _detokenize(["Ein", "T", "-", "Shirt", ",", "das", "Fahr", "##rad", "(", "rot", ")", "."]) == (
+    assert detokenize(["Ein", "T", "-", "Shirt", ",", "das", "Fahr", "##rad", "(", "rot", ")", "."]) == (
         "Ein T-Shirt, das Fahrrad (rot)."
     )
 

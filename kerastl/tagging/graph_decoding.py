@@ -1,0 +1,109 @@
+"""IOB2 decoding with TensorFlow ops: best valid tags and entity spans, for exported models.
+
+The graph twins of `best_valid_tags` and `tags_to_spans` (IOB2), written over a padded batch
+so a SavedModel can turn tag probabilities into entities without Python.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from kerastl.tagging.constrained_decoding import allowed_transitions, can_start
+
+
+def best_valid_tag_ids_in_graph(probabilities, lengths, names):
+    """The most probable valid IOB2 tag sequence of each row, as `best_valid_tags` chooses it.
+
+    Args:
+        probabilities: a float tensor `(batch, words, tags)` of tag probabilities, padded.
+        lengths: an int tensor `(batch,)`: how many words of each row are real.
+        names: the IOB2 tag names, in column order.
+
+    Returns:
+        An int32 tensor `(batch, words)` of tag ids (positions past a row's length are
+        meaningless).
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> from kerastl.tagging.graph_decoding import best_valid_tag_ids_in_graph
+    >>> best_valid_tag_ids_in_graph(tf.constant([[[0.5, 0.1, 0.4], [0.1, 0.1, 0.8]]]), tf.constant([2]),
+    ...                             ["O", "B-PER", "I-PER"]).numpy().tolist()
+    [[1, 2]]
+    """
+    scores = tf.math.log(tf.maximum(tf.cast(probabilities, tf.float64), 1e-12))
+    # Pad to at least two words (steps past a row's length change nothing), so the loops below
+    # never run over an empty sequence: a batch of empty texts decodes too.
+    scores = tf.pad(scores, [[0, 0], [0, tf.maximum(2 - tf.shape(scores)[1], 0)], [0, 0]])
+    penalty = tf.constant(np.where(allowed_transitions(names), 0.0, -np.inf))  # (before, to)
+    first = tf.where(tf.constant(can_start(names))[None, :], scores[:, 0], tf.constant(-np.inf, tf.float64))
+    lengths = tf.cast(lengths, tf.int32)
+    unchanged = tf.range(len(names), dtype=tf.int32)[None, :] + tf.zeros_like(lengths)[:, None]
+
+    def step(carry, position):
+        total, _ = carry
+        candidates = total[:, :, None] + penalty[None, :, :]
+        active = (position < lengths)[:, None]
+        return (
+            tf.where(active, tf.reduce_max(candidates, axis=1) + scores[:, position], total),
+            tf.where(active, tf.argmax(candidates, axis=1, output_type=tf.int32), unchanged),
+        )
+
+    totals, pointers = tf.scan(step, tf.range(1, tf.shape(scores)[1]), initializer=(first, unchanged))
+    final = tf.concat([first[None], totals], axis=0)[-1]
+    last = tf.argmax(final, axis=-1, output_type=tf.int32)
+    # Follow the back pointers from the last word to the first.
+    earlier = tf.scan(lambda tag, back: tf.gather(back, tag, batch_dims=1), pointers, initializer=last, reverse=True)
+    path = tf.concat([earlier, last[None]], axis=0)
+    return tf.transpose(path)[:, : tf.shape(probabilities)[1]]
+
+
+def entity_spans_in_graph(tag_ids, lengths, names):
+    """The entities IOB2 tags mark, read as `tags_to_spans` reads them (leniently, conlleval's way).
+
+    An entity starts at a B- tag, or at an I- tag that does not continue an entity of its type,
+    and runs over the I- tags of its type that follow.
+
+    Args:
+        tag_ids: an int tensor `(batch, words)` of IOB2 tag ids, padded.
+        lengths: an int tensor `(batch,)`: how many words of each row are real.
+        names: the IOB2 tag names, in id order.
+
+    Returns:
+        A dict of `tf.RaggedTensor`s `(batch, None)`, one value per entity in text order:
+        `type` (int32, an index into `sorted` entity types), `start` and `end` (int32 word
+        indices, `end` exclusive).
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> from kerastl.tagging.graph_decoding import entity_spans_in_graph
+    >>> spans = entity_spans_in_graph(tf.constant([[1, 2, 0, 2]]), tf.constant([4]), ["O", "B-PER", "I-PER"])
+    >>> spans["start"].to_list(), spans["end"].to_list()
+    ([[0, 3]], [[2, 4]])
+    """
+    types = sorted({name[2:] for name in names if name != "O"})
+    type_of_tag = tf.constant([types.index(name[2:]) if name != "O" else -1 for name in names], tf.int32)
+    is_begin = tf.constant([name.startswith("B-") for name in names])
+    tag_ids = tf.cast(tag_ids, tf.int32)
+    in_text = tf.sequence_mask(lengths, tf.shape(tag_ids)[1])
+    kind = tf.where(in_text, tf.gather(type_of_tag, tag_ids), -1)
+    previous_kind = tf.pad(kind[:, :-1], [[0, 0], [1, 0]], constant_values=-1)
+    starts = (kind >= 0) & (tf.gather(is_begin, tag_ids) | (previous_kind != kind))
+    # Number the entities of the batch in reading order; each entity word takes its entity's number.
+    numbers = tf.cumsum(tf.cast(tf.reshape(starts, [-1]), tf.int32)) - 1
+    count = tf.reduce_sum(tf.cast(starts, tf.int32))
+    start_positions = tf.cast(tf.where(starts), tf.int32)  # (entities, [row, word])
+    entity_words = tf.reshape(kind >= 0, [-1])
+    word_index = tf.reshape(tf.range(tf.shape(tag_ids)[1])[None, :] + tf.zeros_like(tag_ids), [-1])
+    ends = tf.math.unsorted_segment_max(
+        tf.boolean_mask(word_index, entity_words) + 1, tf.boolean_mask(numbers, entity_words), count
+    )
+    per_row = tf.reduce_sum(tf.cast(starts, tf.int32), axis=1)
+    return {
+        name: tf.RaggedTensor.from_row_lengths(values, per_row)
+        for name, values in (
+            ("type", tf.gather_nd(kind, start_positions)),
+            ("start", start_positions[:, 1]),
+            ("end", ends),
+        )
+    }
