@@ -40,3 +40,17 @@ def translation_metrics(references, hypotheses):
         "examples": len(references),
         "bleu_signature": str(bleu.get_signature()),
     }
+
+
+def sentence_chrf(reference, hypothesis):
+    """Score one translation against its reference with sacrebleu's sentence-level chrF (0-100).
+
+    Example:
+
+    >>> from kerastl.metrics import sentence_chrf
+    >>> sentence_chrf("Ein Mann fährt Rad.", "Ein Mann fährt Rad.")
+    100.0
+    """
+    import sacrebleu
+
+    return float(sacrebleu.sentence_chrf(hypothesis, [reference]).score)

@@ -40,7 +40,8 @@ class TranslationTask(Task):
         max_target_length: the longest generated translation, in target tokens.
         target_vocabulary_size: the size of the target WordPiece vocabulary to learn.
         decoder_layers: how many decoder blocks.
-        decoder_heads: attention heads per decoder block (must divide the encoder's width).
+        decoder_heads: attention heads per decoder block (must divide the encoder's width);
+            by default as many as the encoder has.
         label_smoothing: the label smoothing of the training loss.
         num_beams: 1 decodes greedily, more uses beam search with that many beams.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, learning_rate, ...);
@@ -60,7 +61,7 @@ class TranslationTask(Task):
     main_metric = "bleu"
 
     def __init__(self, backbone="minilm-l6", *, max_target_length=64, target_vocabulary_size=8000,
-                 decoder_layers=3, decoder_heads=6, label_smoothing=0.1, num_beams=1,
+                 decoder_layers=3, decoder_heads=None, label_smoothing=0.1, num_beams=1,
                  max_length=64, learning_rate=3e-4, **kwargs):
         super().__init__(backbone, max_length=max_length, learning_rate=learning_rate, **kwargs)
         if not isinstance(max_target_length, int) or max_target_length < 4:
@@ -169,7 +170,7 @@ class TranslationTask(Task):
             vocabulary_size=self.target_tokenizer.vocabulary_size(),
             num_layers=self.decoder_layers,
             hidden_dim=encoder.hidden_dim,
-            num_heads=self.decoder_heads,
+            num_heads=self.decoder_heads or _encoder_heads(encoder),
             intermediate_dim=4 * encoder.hidden_dim,
             max_sequence_length=self.max_target_length,
             dropout=self.dropout,
@@ -287,6 +288,25 @@ class TranslationTask(Task):
         return {"num_beams": self.num_beams, "max_target_length": self.max_target_length,
                 "long_texts": f"sources are truncated to {self.max_length} tokens, as predict truncates them"}
 
+    # === Report ===
+
+    #: How many validation translations `kerastl report` shows.
+    report_samples = 10
+
+    def report_figures(self, records, predictions, folder):
+        """A table of validation translations beside their references, with sentence chrF."""
+        from kerastl.metrics import sentence_chrf
+        from kerastl.reporting import ReportItem
+
+        rows = [[record["source"], record["target"], prediction.translation,
+                 round(sentence_chrf(record["target"], prediction.translation), 1)]
+                for record, prediction in list(zip(records, predictions))[: self.report_samples]]
+        if not rows:
+            return []
+        table = {"columns": ["source", "reference", "translation", "chrF"], "rows": rows}
+        return [ReportItem("Sample translations (validation)", table=table,
+                           caption=f"The first {len(rows)} validation sentences, greedy or beam as configured.")]
+
     # === Saving ===
 
     def save_assets(self, folder):
@@ -356,6 +376,11 @@ def _finished_rows_emit_padding(previous, logits):
         ops.equal(ops.arange(ops.shape(logits)[-1]), PAD_ID), ops.cast(0.0, logits.dtype), ops.cast(-1e9, logits.dtype)
     )
     return ops.where(finished[:, None], padding_only[None, :], logits)
+
+
+def _encoder_heads(encoder):
+    """The encoder's attention heads, or one head per 64 dimensions when the backbone does not say."""
+    return getattr(encoder.backbone, "num_heads", None) or max(1, encoder.hidden_dim // 64)
 
 
 def _layer_of_type(model, layer_type):

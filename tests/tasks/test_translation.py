@@ -122,8 +122,8 @@ def test_detokenize_joins_pieces_and_punctuation():
 def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
     from kerastl.cli.main import cli
 
-    # The default decoder has 6 heads, so the encoder's width must be a multiple of 6.
-    backbone = make_tiny_backbone(tmp_path / "tiny-24", hidden_dim=24, num_heads=2, intermediate_dim=32)
+    # The decoder takes the encoder's 4 heads by default (20 is no multiple of 6, the old fixed default).
+    backbone = make_tiny_backbone(tmp_path / "tiny-20", hidden_dim=20, num_heads=4, intermediate_dim=32)
     (tmp_path / "train.en").write_text("\n".join(s for s, _ in PAIRS) + "\n", encoding="utf-8")
     (tmp_path / "train.de").write_text("\n".join(t for _, t in PAIRS) + "\n", encoding="utf-8")
     runner = CliRunner()
@@ -138,6 +138,15 @@ def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
     result = runner.invoke(cli, ["train", "translation", "--source", str(tmp_path / "train.en"),
                                   "--output", str(tmp_path / "other")])
     assert result.exit_code != 0 and "--source and --target go together" in result.output
+
+
+def test_report_shows_sample_translations_beside_their_references(trained, tmp_path):
+    records = trained.read(PAIRS[:3])
+    predictions = trained.predict([source for source, _ in PAIRS[:3]])
+    (item,) = trained.report_figures(records, predictions, tmp_path)
+    assert item.table["columns"] == ["source", "reference", "translation", "chrF"]
+    assert [row[:3] for row in item.table["rows"]] == [[s, t, p.translation] for (s, t), p in zip(PAIRS, predictions)]
+    assert all(0.0 <= row[3] <= 100.0 for row in item.table["rows"])
 
 
 def test_a_korean_source_on_an_english_vocabulary_becomes_unknown_tokens(trained):
