@@ -15,7 +15,7 @@ from kerastl.errors import KerastlError
 from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
 from kerastl.run_config import CONFIG_FILE, data_source_for_config, write_run_config
 from kerastl.tasks import Task, get_task
-from kerastl.training import is_chief
+from kerastl.training import is_chief, resolve_distribution
 
 METRICS_FILE = "metrics.json"
 TRAINING_PLOT_FILE = "training.png"
@@ -49,7 +49,10 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             running the same training again after an interruption resumes from there. The
             final save replaces the folder, checkpoint included.
         distribution: "mirrored", "multiworker" or "tpu" (or a `tf.distribute.Strategy`) to
-            train over several devices or workers; with several workers only the chief writes.
+            train over several devices or workers. With several workers, every worker trains
+            (each on its share of each batch) and only the chief writes into `output`: the model,
+            its files, checkpoints and TensorBoard logs. The others write nothing, and their
+            summary says `"saved": False`.
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
@@ -58,6 +61,8 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
     if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise KerastlError("TensorBoard logs need the tensorboard package, which is not installed. "
                            "Fix: pip install 'kerastl[tensorboard]' (or pip install tensorboard), or drop --tensorboard.")
+    strategy = resolve_distribution(distribution)  # before reading data: a multi-worker strategy comes first
+    writes = is_chief(strategy)
     task = get_task(task_name)(**(task_options or {}))
     read_options = read_options or {}
     train_records = task.read(train, **read_options)
@@ -66,14 +71,14 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
     epoch_metrics = EpochMetricsCallback(task, validation_records, train_records, train_sample=train_sample,
                                          verbose=verbose not in (0, False))
     callbacks = [epoch_metrics]
-    if tensorboard:
+    if tensorboard and writes:
         shutil.rmtree(output / TENSORBOARD_FOLDER, ignore_errors=True)
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(output / TENSORBOARD_FOLDER)))
     started = time.perf_counter()
     checkpointing = {"checkpoint_dir": output / CHECKPOINT_FOLDER, "checkpoint_every": checkpoint_every} \
         if checkpoint_every else {}
     history = task.fit(train_records, validation=validation_records, epochs=epochs, batch_size=batch_size,
-                       callbacks=callbacks, verbose=verbose, distribution=distribution, **checkpointing)
+                       callbacks=callbacks, verbose=verbose, distribution=strategy, **checkpointing)
     seconds = time.perf_counter() - started
     summary = {
         "task": task_name,
@@ -91,8 +96,9 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         summary["validation_examples"] = len(validation_records)
         summary["validation"] = task.evaluate(validation_records)
         summary["main_metric"] = main_metric_name(task, summary["validation"])
-    if not is_chief(task.strategy):
-        return summary  # with several workers, only the chief writes the model and its files
+    if not writes:
+        summary["saved"] = False  # with several workers, only the chief writes the model and its files
+        return summary
     _save_keeping_logs(task, output, output / TENSORBOARD_FOLDER if tensorboard else None)
     write_run_config(output / CONFIG_FILE, {
         "task": task_name,

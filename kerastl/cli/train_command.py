@@ -49,7 +49,8 @@ def _given(**options):
               help="Checkpoint into OUTPUT/checkpoint every N steps (0: never); the same command run "
                    "again after an interruption resumes from the last checkpoint.")
 @click.option("--strategy", type=click.Choice(["mirrored", "multiworker", "tpu"]),
-              help="Train over several devices (mirrored), workers (multiworker, from TF_CONFIG) or a TPU.")
+              help="Train over several devices (mirrored), workers (multiworker, from TF_CONFIG: run the same "
+                   "command on every worker; only the chief writes --output) or a TPU.")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,

@@ -6,7 +6,8 @@ def summary_line(summary, output):
 
     Args:
         summary: the dict `run_training` returns (and writes to `metrics.json`).
-        output: the folder the run was saved to.
+        output: the folder the run was saved to (unless `summary["saved"]` is False: a worker
+            of a multi-worker run that is not the chief saves nothing).
 
     Example:
 
@@ -24,4 +25,6 @@ def summary_line(summary, output):
     best = summary.get("best_epoch")
     if best:
         line += f"; best epoch {best['epoch']}: {best.get('on', 'validation')} {best['metric']} {best['value']:.4f}"
+    if summary.get("saved") is False:
+        return f"{line}; not saved: the chief worker writes the model"
     return f"{line}; saved to {output}"

@@ -271,16 +271,18 @@ class Task:
             distribution: train over several devices or workers with `tf.distribute`:
                 "mirrored", "multiworker" (reads `TF_CONFIG`), "tpu", or a
                 `tf.distribute.Strategy`. `batch_size` is then the global batch size. Pass it
-                on the first `fit`: the model is built under the strategy's scope.
+                on the first `fit`: the model is built under the strategy's scope. With several
+                workers each trains on its share of every batch, and only the chief writes
+                checkpoints (`kerastl.training.is_chief` tells whether to `save`).
 
         Returns:
             The Keras `History` object.
         """
-        train_records = self.read(train)
-        validation_records = self.read(validation) if validation is not None else None
         from kerastl.training import distributable_batches, fit_resumable, is_chief, resolve_distribution
 
-        self.strategy = resolve_distribution(distribution)
+        self.strategy = resolve_distribution(distribution)  # first: "multiworker" must precede any TF operation
+        train_records = self.read(train)
+        validation_records = self.read(validation) if validation is not None else None
         if self.model is None:
             with self._strategy_scope():
                 self.prepare(train_records)

@@ -5,6 +5,9 @@ import os
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
+from kerastl.training.mirrored_strategy import MirroredStrategy
+from kerastl.training.multi_worker_strategy import MultiWorkerStrategy
+from kerastl.training.tf_config import check_tf_config
 
 STRATEGY_NAMES = ("mirrored", "multiworker", "tpu")
 
@@ -14,15 +17,17 @@ def resolve_distribution(distribution):
 
     Args:
         distribution: None, a `tf.distribute.Strategy`, or a name: "mirrored" (every local
-            GPU, or every logical CPU device when there is no GPU), "multiworker" (the
-            workers `TF_CONFIG` describes, each mirroring over its local devices) or "tpu".
+            GPU, or every logical CPU device when there is no GPU; a `MirroredStrategy`),
+            "multiworker" (the workers `TF_CONFIG` describes, each mirroring over its local
+            devices; a `MultiWorkerStrategy`) or "tpu".
 
     Returns:
         A strategy, or None.
 
     Raises:
-        KerastlError: for an unknown name, "multiworker" without `TF_CONFIG`, or "tpu" without
-            a TPU.
+        KerastlError: for an unknown name; for "multiworker" without a valid `TF_CONFIG`, or
+            after TensorFlow already ran an operation in this process (a multi-worker strategy
+            must come first); for "tpu" without a TPU.
 
     Example:
 
@@ -34,15 +39,19 @@ def resolve_distribution(distribution):
         return distribution
     if distribution == "mirrored":
         devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
-        return tf.distribute.MirroredStrategy([device.name for device in devices])
+        return MirroredStrategy([device.name for device in devices])
     if distribution == "multiworker":
-        if not os.environ.get("TF_CONFIG"):
+        check_tf_config(os.environ.get("TF_CONFIG"))
+        try:
+            return MultiWorkerStrategy()
+        except RuntimeError as error:
+            if "program startup" not in str(error):
+                raise
             raise KerastlError(
-                "distribution 'multiworker' needs the TF_CONFIG environment variable to describe the "
-                'cluster. Fix: set TF_CONFIG, e.g. {"cluster": {"worker": ["host1:port", "host2:port"]}, '
-                '"task": {"type": "worker", "index": 0}}, on every worker.'
-            )
-        return tf.distribute.MultiWorkerMirroredStrategy()
+                "distribution 'multiworker' must be set up before TensorFlow runs its first operation in this "
+                "process, and one already ran. Fix: call kerastl.training.resolve_distribution('multiworker') "
+                "at the start of the program and pass the strategy it returns as distribution=."
+            ) from None
     if distribution == "tpu":
         try:
             resolver = tf.distribute.cluster_resolver.TPUClusterResolver()

@@ -1,8 +1,10 @@
 """`fit_resumable`: Keras `fit` that checkpoints every N steps and resumes mid-epoch."""
 
 import keras
+import tensorflow as tf
 
 from kerastl.errors import KerastlError
+from kerastl.training.gather_from_replicas import gather_from_replicas
 from kerastl.training.step_checkpoint import StepCheckpoint, read_checkpoint, restore_checkpoint
 
 
@@ -15,6 +17,9 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
     restores the variables, skips the batches of the interrupted epoch that were already
     trained on (`dataset.skip`), and goes on. An uninterrupted run and a resumed one thus
     see the same batches in the same order with the same optimizer state.
+
+    With several workers, every worker reads `folder` and they must find the same checkpoint
+    (a folder they share); only the chief writes (`write`).
 
     Args:
         model: a compiled `keras.Model`.
@@ -33,7 +38,8 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
         A `keras.callbacks.History` covering every epoch, those before the resume included.
 
     Raises:
-        KerastlError: when the checkpoint in `folder` was written by a run with other settings.
+        KerastlError: when the checkpoint in `folder` was written by a run with other settings,
+            or the workers of a multi-worker run found different checkpoints.
 
     Example:
 
@@ -42,6 +48,7 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
     """
     run = dict(run or {}, epochs=epochs, steps_per_epoch=steps_per_epoch)
     state = read_checkpoint(folder)
+    _check_workers_agree(model, folder, state.get("step", 0) if state is not None else 0)
     step, history = 0, {}
     if state is not None:
         if state.get("run") != run:
@@ -66,3 +73,17 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
     result.epoch = list(range(len(next(iter(saver.history.values()), []))))
     result.set_model(model)
     return result
+
+
+def _check_workers_agree(model, folder, step):
+    """Raise on every worker of a multi-worker run when they would resume from different steps."""
+    strategy = getattr(model, "distribute_strategy", None)
+    if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        return
+    steps = gather_from_replicas(strategy, step)
+    if len(set(steps)) > 1:
+        raise KerastlError(
+            f"The workers found different checkpoints to resume from (steps {steps}, one per replica; in {folder} "
+            f"here: {f'step {step}' if step else 'none'}). Fix: give every worker the same --output folder on a "
+            "filesystem they all share, or delete the checkpoint folders to train from the start."
+        )

@@ -30,7 +30,7 @@ class StepCheckpoint(keras.callbacks.Callback):
         step: the global step training starts from (0, or the restored checkpoint's).
         history: the Keras history of the epochs finished before `step`.
         write: False on the workers of a multi-worker run that are not the chief: they keep
-            count but leave writing to the chief.
+            count and read the variables with the chief, but leave writing to it.
 
     Example:
 
@@ -62,12 +62,16 @@ class StepCheckpoint(keras.callbacks.Callback):
         self.save()
 
     def save(self):
-        """Write the current state as the checkpoint (atomically)."""
+        """Write the current state as the checkpoint (atomically); only read it when not writing.
+
+        Every worker reads the variables, the chief writes them: reading a variable a strategy
+        keeps per replica (synchronized on read) is a collective operation all workers join.
+        """
+        variables = list(self.model.variables) + list(self.model.optimizer.variables)
+        arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
         if not self.write:
             return
-        variables = list(self.model.variables) + list(self.model.optimizer.variables)
         with atomic_folder(self.folder) as folder:
-            arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
             np.savez(folder / VARIABLES_FILE, **arrays)
             state = {"step": self.step, "steps_per_epoch": self.steps_per_epoch, "run": self.run,
                      "history": self.history, "variables": len(variables)}
