@@ -5,7 +5,9 @@
         --dev-source ../shared/data/multi30k/val.en --dev-target ../shared/data/multi30k/val.de
 
 The target-side WordPiece vocabulary is learned from --target and saved with the model.
-Evaluation reports sacrebleu BLEU and chrF on detokenized output.
+Evaluation reports sacrebleu BLEU and chrF on detokenized output. With these settings on
+Multi30k en->de, training takes about an hour on 2 CPU cores and scores about 39 BLEU on val
+with greedy decoding (see benchmarks/README.md).
 """
 
 import argparse
@@ -15,9 +17,10 @@ import kerastl
 
 # --- configuration -------------------------------------------------------------------------
 BACKBONE = "minilm-l6"      # English-only vocabulary: the source side must be English
-EPOCHS = 10
+EPOCHS = 9
 BATCH_SIZE = 64
 LEARNING_RATE = 3e-4
+WARMUP_RATIO = 0.05         # of the training steps
 DECODER_LAYERS = 3
 NUM_BEAMS = 4               # beam search at evaluation (1: greedy)
 # --------------------------------------------------------------------------------------------
@@ -30,8 +33,8 @@ parser.add_argument("--dev-target", required=True, type=Path)
 parser.add_argument("--output", default="translation-model")
 args = parser.parse_args()
 
-task = kerastl.get_task("translation")(BACKBONE, learning_rate=LEARNING_RATE, decoder_layers=DECODER_LAYERS,
-                                       num_beams=NUM_BEAMS)
+task = kerastl.get_task("translation")(BACKBONE, learning_rate=LEARNING_RATE, warmup_ratio=WARMUP_RATIO,
+                                       decoder_layers=DECODER_LAYERS, num_beams=NUM_BEAMS)
 task.fit((args.source, args.target), epochs=EPOCHS, batch_size=BATCH_SIZE)
 metrics = task.evaluate((args.dev_source, args.dev_target))
 print(f"BLEU {metrics['bleu']:.1f}  chrF {metrics['chrf']:.1f}")

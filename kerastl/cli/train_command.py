@@ -39,6 +39,10 @@ def _given(**options):
                    "CPU has bfloat16 instructions).")
 @click.option("--text-column", help="Column (name or index) holding the text, for table files.")
 @click.option("--label-column", help="Column (name or index) holding the label, for table files.")
+@click.option("--source-column", type=int,
+              help="translation: 0-based column of the sources in a pair table (default 0; Tatoeba's kor.txt "
+                   "is English first, so Korean->English is --source-column 1 --target-column 0).")
+@click.option("--target-column", type=int, help="translation: 0-based column of the targets (default 1).")
 @click.option("--token-column", type=int, help="0-based column of the words, for CoNLL files (ner).")
 @click.option("--tag-column", type=int, help="0-based column of the tags, for CoNLL files (ner; default: last).")
 @click.option("--scheme", type=click.Choice(["iob1", "iob2", "bioes"]),
@@ -55,7 +59,8 @@ def _given(**options):
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,
           scheme=None, tensorboard=False, source_path=None, target_path=None, validation_source=None,
-          validation_target=None, checkpoint_every=None, strategy=None, precision=None):
+          validation_target=None, checkpoint_every=None, strategy=None, precision=None, source_column=None,
+          target_column=None):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -94,7 +99,8 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
                                lora_rank=lora_rank, seed=seed, precision=precision))
     read_options = dict(config.get("read_options") or {})
     read_options.update(_given(text_column=_column(text_column), label_column=_column(label_column),
-                               token_column=token_column, tag_column=tag_column, scheme=scheme))
+                               token_column=token_column, tag_column=tag_column, scheme=scheme,
+                               source_column=source_column, target_column=target_column))
     summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
                            checkpoint_every=checkpoint_every, distribution=strategy)

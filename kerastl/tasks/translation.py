@@ -227,9 +227,11 @@ class TranslationTask(Task):
             decoder = _layer_of_type(self.model, TranslationDecoder)
             length = self.max_target_length
 
+            # The samplers loop with `ops.while_loop`; AutoGraph has nothing to convert (and warns
+            # that it cannot convert this closure), so it is off.
             @tf.function(
                 input_signature=[tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None, None], tf.bool)],
-                reduce_retracing=True,
+                reduce_retracing=True, autograph=False,
             )
             def generate(token_ids, padding_mask):
                 encoded = encoder({"token_ids": token_ids, "padding_mask": padding_mask}, training=False)

@@ -140,6 +140,27 @@ def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
     assert result.exit_code != 0 and "--source and --target go together" in result.output
 
 
+def test_cli_reads_pair_tables_in_either_direction(tiny_backbone, tmp_path):
+    from kerastl.cli.main import cli
+
+    # Tatoeba's layout: English, Korean, attribution. Korean -> English reads column 1 into column 0.
+    korean = ["남자가 자전거를 탄다", "개와 고양이", "빨간 차", "도시의 여자", "큰 집", "두 남자와 여자"]
+    rows = [f"{english}\t{source}\tCC-BY 2.0" for (english, _), source in zip(PAIRS, korean)]
+    (tmp_path / "kor.txt").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    options = ["--source-column", "1", "--target-column", "0"]
+    result = runner.invoke(cli, ["train", "translation", "--train", str(tmp_path / "kor.txt"), *options,
+                                 "--backbone", str(tiny_backbone), "--epochs", "1", "--batch-size", "4",
+                                 "--output", str(tmp_path / "model")])
+    assert result.exit_code == 0, result.output
+    learned = [token for token in kerastl.load(tmp_path / "model").target_tokenizer.get_vocabulary()
+               if not token.startswith("[")]
+    assert "m" in learned and all(token.isascii() for token in learned)  # English targets, no Hangul
+    result = runner.invoke(cli, ["evaluate", str(tmp_path / "model"), "--data", str(tmp_path / "kor.txt"), *options])
+    assert result.exit_code == 0, result.output
+    assert '"bleu"' in result.output
+
+
 def test_report_shows_sample_translations_beside_their_references(trained, tmp_path):
     records = trained.read(PAIRS[:3])
     predictions = trained.predict([source for source, _ in PAIRS[:3]])
