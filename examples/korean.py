@@ -2,15 +2,20 @@
 
 The NSMC file is split in two: the first rows are the labeled pool (and pretraining text), the
 last `--validation` rows are held out from both pretraining and fine-tuning and score every model.
-The backbone is pretrained (masked LM) on the text of the pool and of the KLUE NER sentences,
-labels left out. NSMC is then fine-tuned on `--labeled` examples twice: from that backbone and
-from the same architecture with random weights, each at the same few learning rates. KLUE NER is fine-tuned from the backbone last.
+The backbone is pretrained (causal LM by default, `--objective mlm` for masked LM) on the text of
+the pool and of the KLUE NER sentences, labels left out. NSMC is then fine-tuned on `--labeled`
+examples twice: from that backbone and from the same architecture with random weights, each at
+the same few learning rates. KLUE NER is fine-tuned from the backbone last.
 
 Run (paths are arguments; nothing is downloaded):
 
     python examples/korean.py --nsmc ../shared/data/nsmc/ratings_train.first5000.txt \
         --klue-ner ../shared/data/klue_ner/klue-ner-v1.1_train.first5000.tsv \
-        --output korean-run --time-budget 25
+        --output korean-run --time-budget 28
+
+On 2 CPU cores the 60-epoch pretraining schedule ends after about 15 minutes; the run printed
+NSMC accuracy 0.7155 pretrained vs 0.678 random init (best of the three learning rates each) and
+KLUE NER entity F1 0.305 (benchmarks/README.md).
 """
 
 import argparse
@@ -21,7 +26,8 @@ from pathlib import Path
 # === Config (overridable from the command line) ===
 SIZE = "mini"              # kerastl.pretrain.BACKBONE_SIZES: 4 layers, 128 wide
 VOCABULARY_SIZE = 3000     # small: Korean words split into frequent pieces the model can learn
-PRETRAIN_EPOCHS = 18       # the schedule's length (the time budget may end training first)
+PRETRAIN_EPOCHS = 60       # the schedule's length (the time budget may end training first)
+OBJECTIVE = "clm"          # causal LM transferred better to NSMC than masked LM on this little text
 PRETRAIN_LEARNING_RATE = 1e-3
 FINE_TUNE = {"max_length": 64, "dropout": 0.1}
 FINE_TUNE_EPOCHS = 5
@@ -41,7 +47,7 @@ def main():
     parser.add_argument("--ner-train", type=int, default=3000)
     parser.add_argument("--ner-validation", type=int, default=1000)
     parser.add_argument("--size", default=SIZE)
-    parser.add_argument("--objective", default="mlm", choices=["mlm", "clm"])
+    parser.add_argument("--objective", default=OBJECTIVE, choices=["mlm", "clm"])
     parser.add_argument("--pretrain-learning-rate", type=float, default=PRETRAIN_LEARNING_RATE)
     parser.add_argument("--vocabulary-size", type=int, default=VOCABULARY_SIZE)
     parser.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
