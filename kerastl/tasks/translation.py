@@ -41,7 +41,7 @@ class TranslationTask(Task):
         target_vocabulary_size: the size of the target WordPiece vocabulary to learn.
         decoder_layers: how many decoder blocks.
         decoder_heads: attention heads per decoder block (must divide the encoder's width);
-            by default as many as the encoder has.
+            by default heads of 64 dimensions (6 for a 384-wide encoder, 2 for a 128-wide one).
         label_smoothing: the label smoothing of the training loss.
         num_beams: 1 decodes greedily, more uses beam search with that many beams.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, learning_rate, ...);
@@ -170,7 +170,7 @@ class TranslationTask(Task):
             vocabulary_size=self.target_tokenizer.vocabulary_size(),
             num_layers=self.decoder_layers,
             hidden_dim=encoder.hidden_dim,
-            num_heads=self.decoder_heads or _encoder_heads(encoder),
+            num_heads=self.decoder_heads or _heads_of_64_dimensions(encoder.hidden_dim),
             intermediate_dim=4 * encoder.hidden_dim,
             max_sequence_length=self.max_target_length,
             dropout=self.dropout,
@@ -380,9 +380,12 @@ def _finished_rows_emit_padding(previous, logits):
     return ops.where(finished[:, None], padding_only[None, :], logits)
 
 
-def _encoder_heads(encoder):
-    """The encoder's attention heads, or one head per 64 dimensions when the backbone does not say."""
-    return getattr(encoder.backbone, "num_heads", None) or max(1, encoder.hidden_dim // 64)
+def _heads_of_64_dimensions(width):
+    """As many heads as give 64 dimensions each (BERT's and GPT-2's), lowered until they divide `width`."""
+    heads = max(1, width // 64)
+    while width % heads:
+        heads -= 1
+    return heads
 
 
 def _layer_of_type(model, layer_type):

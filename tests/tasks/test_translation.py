@@ -122,7 +122,7 @@ def test_detokenize_joins_pieces_and_punctuation():
 def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
     from kerastl.cli.main import cli
 
-    # The decoder takes the encoder's 4 heads by default (20 is no multiple of 6, the old fixed default).
+    # 20 wide: the default decoder heads must divide it (the old fixed default of 6 did not).
     backbone = make_tiny_backbone(tmp_path / "tiny-20", hidden_dim=20, num_heads=4, intermediate_dim=32)
     (tmp_path / "train.en").write_text("\n".join(s for s, _ in PAIRS) + "\n", encoding="utf-8")
     (tmp_path / "train.de").write_text("\n".join(t for _, t in PAIRS) + "\n", encoding="utf-8")
@@ -174,3 +174,9 @@ def test_a_korean_source_on_an_english_vocabulary_becomes_unknown_tokens(trained
     ids = trained.encode(trained.read(["안녕"]), with_targets=False)[0]["token_ids"][0].numpy()
     unknown = trained.tokenizer.token_to_id("[UNK]")
     assert unknown in ids.tolist()
+
+
+def test_default_decoder_heads_have_64_dimensions_and_divide_the_width():
+    from kerastl.tasks.translation import _heads_of_64_dimensions
+
+    assert [_heads_of_64_dimensions(width) for width in (384, 768, 128, 200, 20)] == [6, 12, 2, 2, 1]
