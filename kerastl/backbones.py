@@ -207,10 +207,12 @@ def load_backbone(name=DEFAULT_BACKBONE, load_weights=True, dtype=None):
     """
     import keras_hub
 
+    from kerastl.preprocessing.seed_safe_tokenizer import seed_safe
+
     preset = resolve_backbone(name)
     options = {"dtype": dtype} if dtype is not None else {}
     backbone = keras_hub.models.Backbone.from_preset(preset, load_weights=load_weights, **options)
-    tokenizer = keras_hub.tokenizers.Tokenizer.from_preset(preset)
+    tokenizer = seed_safe(keras_hub.tokenizers.Tokenizer.from_preset(preset))
     return backbone, tokenizer
 
 

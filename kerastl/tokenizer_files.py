@@ -5,6 +5,8 @@ from pathlib import Path
 
 import keras
 
+from kerastl.preprocessing.seed_safe_tokenizer import seed_safe
+
 TOKENIZER_CONFIG_FILE = "tokenizer.json"
 
 
@@ -23,4 +25,4 @@ def load_tokenizer(folder):
     config = json.loads((folder / TOKENIZER_CONFIG_FILE).read_text(encoding="utf-8"))
     tokenizer = keras.saving.deserialize_keras_object(config, safe_mode=True)
     tokenizer.load_preset_assets(str(folder))
-    return tokenizer
+    return seed_safe(tokenizer)
