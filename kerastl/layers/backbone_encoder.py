@@ -3,7 +3,9 @@
 import keras
 from keras import ops
 
-POOLING_MODES = ("cls", "mean", "max")
+from kerastl.backbone_families import DECODER, architecture_of
+
+POOLING_MODES = ("auto", "cls", "mean", "max", "last")
 
 
 @keras.saving.register_keras_serializable(package="kerastl")
@@ -18,7 +20,10 @@ class BackboneEncoder(keras.layers.Layer):
         backbone: a `keras_hub.models.Backbone` (for example from
             `kerastl.backbones.load_backbone`).
         pooling: how to pool token states into one vector: "cls" (first token), "mean" (over
-            real tokens) or "max" (over real tokens).
+            real tokens), "max" (over real tokens), "last" (the last real token: the only one
+            that has seen the whole text in a causal decoder), or "auto": the backbone's
+            choice, "last" for causal decoders (GPT-2, Gemma, Llama, ...) and "mean" for
+            encoders. "cls" on a causal decoder is refused: its first token sees only itself.
         freeze: "none" trains every weight, "all" none of the backbone's, and an integer N
             freezes the embeddings and the bottom N transformer layers.
         lora_rank: when set, enables low-rank adaptation of this rank on the attention query and
@@ -36,13 +41,21 @@ class BackboneEncoder(keras.layers.Layer):
     >>> pooled = encoder({"token_ids": token_ids, "padding_mask": padding_mask})["pooled_output"]  # doctest: +SKIP
     """
 
-    def __init__(self, backbone, pooling="mean", freeze="none", lora_rank=None, **kwargs):
+    def __init__(self, backbone, pooling="auto", freeze="none", lora_rank=None, **kwargs):
         super().__init__(**kwargs)
         if pooling not in POOLING_MODES:
             raise ValueError(f"`pooling` must be one of {POOLING_MODES}. Received: pooling={pooling!r}")
         if not (freeze in ("none", "all") or (isinstance(freeze, int) and freeze >= 0)):
             raise ValueError(
                 f"`freeze` must be 'none', 'all' or a number of bottom transformer layers. Received: freeze={freeze!r}"
+            )
+        causal = architecture_of(backbone) == DECODER
+        if pooling == "auto":
+            pooling = "last" if causal else "mean"
+        if pooling == "cls" and causal:
+            raise ValueError(
+                f"`pooling='cls'` pools the first token, which a causal decoder ({type(backbone).__name__}) "
+                "lets see only itself. Use 'last', 'mean' or 'auto'. Received: pooling='cls'"
             )
         if lora_rank is not None and (not isinstance(lora_rank, int) or lora_rank <= 0):
             raise ValueError(f"`lora_rank` must be a positive integer or None. Received: lora_rank={lora_rank!r}")
@@ -92,6 +105,11 @@ class BackboneEncoder(keras.layers.Layer):
     def _pool(self, sequence, padding_mask):
         if self.pooling == "cls":
             return sequence[:, 0, :]
+        if self.pooling == "last":
+            # The last real token of each row (padding may sit on either side of it).
+            positions = ops.arange(ops.shape(padding_mask)[1])[None, :]
+            last = ops.max(ops.where(padding_mask, positions, 0), axis=1)
+            return ops.take_along_axis(sequence, last[:, None, None], axis=1)[:, 0, :]
         mask = ops.expand_dims(ops.cast(padding_mask, sequence.dtype), -1)
         if self.pooling == "mean":
             total = ops.sum(sequence * mask, axis=1)

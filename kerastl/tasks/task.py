@@ -49,7 +49,8 @@ class Task:
         max_length: the longest token sequence fed to the backbone, special tokens included.
         freeze: "none", "all", or the number of bottom transformer layers to freeze.
         lora_rank: enables low-rank adaptation of this rank when set.
-        pooling: "cls", "mean" or "max" (for tasks with one vector per example).
+        pooling: "auto" (the backbone's choice: "last" for causal decoders, "mean" for
+            encoders), "cls", "mean", "max" or "last" (for tasks with one vector per example).
         dropout: dropout before the head.
         learning_rate: peak learning rate of AdamW (warmup, then cosine decay).
         weight_decay: AdamW weight decay (not applied to biases and norms).
@@ -72,7 +73,7 @@ class Task:
         max_length=128,
         freeze="none",
         lora_rank=None,
-        pooling="mean",
+        pooling="auto",
         dropout=0.1,
         learning_rate=5e-5,
         weight_decay=0.01,
