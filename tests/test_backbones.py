@@ -68,3 +68,23 @@ def test_a_hugging_face_folder_loads_as_a_keras_hub_backbone(tiny_hugging_face_f
     backbone, tokenizer = backbones.load_backbone(str(tiny_hugging_face_folder))
     assert type(backbone).__name__ == "BertBackbone" and backbone.hidden_dim == 8
     assert tokenizer.token_to_id("movie") == tokenizer.get_vocabulary().index("movie")
+
+
+def test_keras_hub_text_presets_read_the_offline_metadata():
+    import keras_hub
+
+    presets = {entry["name"]: entry for entry in backbones.keras_hub_text_presets()}
+    assert presets["deberta_v3_small_en"]["family"] == "deberta_v3"
+    assert presets["xlm_roberta_base_multi"]["backbone_class"] == "XLMRobertaBackbone"
+    assert presets["bert_tiny_en_uncased"]["parameters"] == (
+        keras_hub.models.BertBackbone.presets["bert_tiny_en_uncased"]["metadata"]["params"])
+    assert all(entry["needs_network"] and entry["source"] == "keras-hub" for entry in presets.values())
+    assert not any(entry["backbone_class"] in ("ViTBackbone", "WhisperBackbone", "CLIPBackbone")
+                   for entry in presets.values())
+
+
+def test_text_presets_put_the_bundled_backbone_first_in_its_family():
+    bert = [entry for entry in backbones.text_presets() if entry["family"] == "bert"]
+    assert bert[0]["name"] == "minilm-l6" and not bert[0]["needs_network"]
+    assert bert[0]["parameters"] == 22_713_216
+    assert [entry["parameters"] for entry in bert[1:]] == sorted(entry["parameters"] for entry in bert[1:])
