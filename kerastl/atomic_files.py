@@ -1,10 +1,34 @@
-"""Write files and folders atomically: a crash never leaves a half-written one behind."""
+"""Write files and folders atomically, and only where kerastl may write.
+
+A crash never leaves a half-written file or folder behind; an output that holds someone
+else's files is refused before any work (`check_output_folder`); two runs never write into
+one output at once (`output_lock`); temporary folders a killed run left are removed by the
+next run into the same output (`remove_leftovers`).
+"""
 
 import contextlib
+import json
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
+
+from kerastl.errors import OutputError
+
+#: The file a run writes into its output folder when it starts, naming the output's kind.
+RUN_MARKER = ".kerastl-run.json"
+
+#: For each kind of output folder: the file that proves a finished one, and what it holds.
+OUTPUT_KINDS = {
+    "model": ("kerastl.json", "a kerastl model"),
+    "export": ("assets.extra/kerastl_export.json", "a kerastl export (SavedModel)"),
+    "pretrain": ("pretrain_metrics.json", "a kerastl pretrained backbone"),
+    "curve": ("curve.json", "a kerastl learning curve"),
+}
+
+#: A resumable checkpoint: a folder holding one is continued by the same command, not replaced.
+CHECKPOINT_STATE = "checkpoint/state.json"
 
 
 @contextlib.contextmanager
@@ -59,3 +83,169 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def check_output_folder(path, kind, overwrite=False):
+    """Make sure kerastl may write the output folder `path` of `kind`, before any work is done.
+
+    A missing or empty folder is fine (its nearest existing parent must be writable). A
+    folder holding a run of the same kind to continue (its run marker, or a checkpoint) is
+    fine; a finished kerastl folder of the same kind only with `overwrite`. Anything else, a
+    file or a folder of other files, is refused: kerastl never replaces what it did not write.
+
+    Args:
+        path: the output folder.
+        kind: one of `OUTPUT_KINDS` ("model", "export", "pretrain", "curve").
+        overwrite: replace a finished kerastl folder of the same kind.
+
+    Returns:
+        "new" (nothing there yet), "resume" (an interrupted run of this kind) or "replace".
+
+    Raises:
+        OutputError: the output is a file, holds other files, holds a finished output and
+            `overwrite` is not set, or cannot be written.
+
+    Example:
+
+    >>> from kerastl.atomic_files import check_output_folder
+    >>> check_output_folder("runs/new-model", "model")  # doctest: +SKIP
+    'new'
+    """
+    path = Path(path)
+    proof, description = OUTPUT_KINDS[kind]
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise OutputError(f"--output {path} exists and is not a folder. Fix: choose a new folder for --output.")
+    _check_writable(path)
+    if not path.exists() or not any(path.iterdir()):
+        return "new"
+    if _run_marker_kind(path) == kind or (kind in ("model", "pretrain") and (path / CHECKPOINT_STATE).is_file()):
+        return "resume"
+    if (path / proof).is_file():
+        if not overwrite:
+            raise OutputError(f"--output {path} already holds {description}. Fix: pass --overwrite to replace it "
+                              "(overwrite=True in Python), or choose a new folder.")
+        return "replace"
+    raise OutputError(f"--output {path} is a folder of other files, not {description} folder; kerastl never "
+                      "replaces it, even with --overwrite. Fix: choose a new or empty folder for --output.")
+
+
+def check_output_file(path, signature):
+    """Make sure the output file `path` is new, or a file kerastl wrote (it contains `signature`).
+
+    Raises:
+        OutputError: the path is a folder, or a file kerastl did not write, or cannot be written.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"--output {path} is a folder. Fix: give the path of a file to write.")
+    _check_writable(path)
+    if path.exists():
+        with open(path, "rb") as file:
+            head = file.read(4096)
+        if signature.encode("utf-8") not in head:
+            raise OutputError(f"--output {path} is a file kerastl did not write; kerastl never replaces it. "
+                              "Fix: choose a new file name for --output.")
+
+
+def write_run_marker(path, kind):
+    """Create the output folder `path` (if needed) with the marker that says a `kind` run writes it."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / RUN_MARKER).write_text(json.dumps({"kind": kind, "pid": os.getpid()}), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def output_lock(path):
+    """Hold the lock file beside the output `path` (`.NAME.lock`) while the block runs.
+
+    A lock whose process is no longer running (killed) is taken over.
+
+    Raises:
+        OutputError: another running process holds the lock.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.parent / f".{path.name}.lock"
+    owner = f"{socket.gethostname()} {os.getpid()}"
+    while True:
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None:
+                raise OutputError(
+                    f"--output {path} is in use by another kerastl run (process {holder}, lock file {lock}). "
+                    "Fix: wait for that run to end, or choose another --output.") from None
+            _remove(lock)  # stale: its process is gone
+            continue
+        with os.fdopen(handle, "w") as file:
+            file.write(owner)
+        break
+    try:
+        yield lock
+    finally:
+        _remove(lock)
+
+
+def remove_leftovers(path):
+    """Remove the temporary files and folders that killed runs left beside and inside `path`.
+
+    Call it while holding `output_lock(path)`: no live run is then writing them.
+    """
+    path = Path(path)
+    if path.parent.is_dir():
+        for pattern in (f".{path.name}.tmp-*", f".{path.name}.old-*", f".{path.name}.logs-*"):
+            for leftover in path.parent.glob(pattern):
+                _remove(leftover)
+    if path.is_dir() and not path.is_symlink():
+        for leftover in path.glob(".*.tmp-*"):
+            _remove(leftover)
+
+
+def _run_marker_kind(path):
+    try:
+        marker = json.loads((path / RUN_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return marker.get("kind") if isinstance(marker, dict) else None
+
+
+def _check_writable(path):
+    """Refuse an output whose folder (or nearest existing parent) this process cannot write."""
+    existing = path
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    target = existing if existing.is_dir() else existing.parent
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise OutputError(f"--output {path} cannot be written: {target} is not writable. "
+                          "Fix: choose a folder you can write to, or change its permissions.")
+
+
+def _lock_holder(lock):
+    """The 'host pid' of the live process holding `lock`, or None when it is stale."""
+    try:
+        host, _, pid = lock.read_text(encoding="utf-8").strip().rpartition(" ")
+    except OSError:
+        return None
+    if not pid.isdigit():
+        return None
+    if host != socket.gethostname():
+        return f"{pid} on {host}"
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    return pid
+
+
+def _remove(path):
+    path = Path(path)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

@@ -5,12 +5,13 @@ The gap between the two lines is what pretraining buys: how many labeled example
 from-scratch model needs to reach what the pretrained one reaches with few.
 """
 
+import contextlib
 import json
 import random
 import time
 from pathlib import Path
 
-from kerastl.atomic_files import atomic_file
+from kerastl.atomic_files import atomic_file, check_output_folder, output_lock
 from kerastl.backbones import DEFAULT_BACKBONE
 from kerastl.errors import KerastlError
 
@@ -25,7 +26,7 @@ LINES = (
 
 def learning_curve(task_name, train, validation, sizes, backbone=DEFAULT_BACKBONE, epochs=3, *, output=None,
                    batch_size=32, seed=0, task_options=None, read_options=None, scratch_learning_rate=None,
-                   log=None):
+                   log=None, overwrite=False):
     """Train `task_name` on growing subsets of `train`, pretrained and from scratch; score each.
 
     The subsets are nested (the first N of one shuffled order), so a larger size only adds
@@ -48,6 +49,8 @@ def learning_curve(task_name, train, validation, sizes, backbone=DEFAULT_BACKBON
         scratch_learning_rate: the learning rate of the from-scratch runs (random weights often
             want a larger one); None uses the same as the pretrained runs.
         log: called with a progress line after each run (default: print).
+        overwrite: replace the curve in `output` when it holds one already. A folder of other
+            files is refused before any training.
 
     Returns:
         A dict: `task`, `backbone`, `metric` (the task's main metric), `sizes`, and for each of
@@ -56,6 +59,8 @@ def learning_curve(task_name, train, validation, sizes, backbone=DEFAULT_BACKBON
 
     Raises:
         KerastlError: for sizes that are not positive or exceed the training data.
+        OutputError: before any training, when `output` holds other files, a curve (and
+            `overwrite` is False), cannot be written, or another run is writing it.
 
     Example:
 
@@ -65,14 +70,25 @@ def learning_curve(task_name, train, validation, sizes, backbone=DEFAULT_BACKBON
     >>> result["png"]  # doctest: +SKIP
     'curve/curve.png'
     """
+    if output is not None:
+        check_output_folder(output, "curve", overwrite=overwrite)
+    with output_lock(output) if output is not None else contextlib.nullcontext():
+        return _learning_curve(task_name, train, validation, sizes, backbone, epochs, output, batch_size, seed,
+                               task_options, read_options, scratch_learning_rate, log)
+
+
+def _learning_curve(task_name, train, validation, sizes, backbone, epochs, output, batch_size, seed, task_options,
+                    read_options, scratch_learning_rate, log):
     from kerastl.reporting.main_metric import headline_metrics, main_metric_name
     from kerastl.tasks import get_task
+    from kerastl.training_run import check_max_length
 
     log = log or (lambda line: print(line, flush=True))
     task_class = get_task(task_name)
     task_options = dict(task_options or {})
     read_options = dict(read_options or {})
     reader = task_class(backbone=backbone, **task_options)
+    check_max_length(reader)
     train_records = reader.read(train, **read_options)
     validation_records = reader.read(validation, **read_options)
     sizes = sorted({int(size) for size in sizes})

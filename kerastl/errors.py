@@ -62,3 +62,18 @@ class TaskRegistrationError(KerastlError, ValueError):
 
 class ModelLoadError(KerastlError):
     """A saved model folder that is missing, incomplete or inconsistent."""
+
+
+class OutputError(KerastlError):
+    """An output (`--output`) kerastl may not write: someone else's files, in use, or read-only."""
+
+
+def json_type_name(value):
+    """The JSON name of a parsed JSON value's type ("object", "array", "string", ...), for messages."""
+    if value is None:
+        return "null"
+    for python_type, name in ((bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"),
+                              ((int, float), "number")):
+        if isinstance(value, python_type):
+            return name
+    return type(value).__name__

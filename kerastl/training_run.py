@@ -1,5 +1,6 @@
 """One training run, as `kerastl train` does it: read, fit, evaluate, save, record metrics."""
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import keras
 
-from kerastl.atomic_files import atomic_file
+from kerastl.atomic_files import (RUN_MARKER, atomic_file, check_output_folder, output_lock, remove_leftovers,
+                                  write_run_marker)
+from kerastl.backbones import resolve_backbone
 from kerastl.errors import KerastlError
 from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
 from kerastl.run_config import CONFIG_FILE, data_source_for_config, write_run_config
@@ -25,7 +28,7 @@ CHECKPOINT_FOLDER = "checkpoint"
 
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
                  epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None,
-                 distribution=None):
+                 distribution=None, overwrite=False):
     """Train a task and save it, with its metrics, config and plots, into the folder `output`.
 
     Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
@@ -53,24 +56,84 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             (each on its share of each batch) and only the chief writes into `output`: the model,
             its files, checkpoints and TensorBoard logs. The others write nothing, and their
             summary says `"saved": False`.
+        overwrite: replace `output` when it holds a trained kerastl model. A folder of other
+            files is never replaced; a folder of an interrupted run is continued.
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
         metrics, the best epoch and the validation metrics (when there is validation data).
+
+    Raises:
+        OutputError: before any work, when `output` holds other files, a trained model (and
+            `overwrite` is False), cannot be written, or another run is writing it.
+        KerastlError: for options the backbone cannot take (e.g. `max_length` above its
+            position limit) and for bad data.
     """
     if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise KerastlError("TensorBoard logs need the tensorboard package, which is not installed. "
                            "Fix: pip install 'kerastl[tensorboard]' (or pip install tensorboard), or drop --tensorboard.")
     strategy = resolve_distribution(distribution)  # before reading data: a multi-worker strategy comes first
     writes = is_chief(strategy)
+    output = Path(output)
+    if writes:
+        check_output_folder(output, "model", overwrite=overwrite)
     task = get_task(task_name)(**(task_options or {}))
-    read_options = read_options or {}
+    check_max_length(task)
+    with output_lock(output) if writes else contextlib.nullcontext():
+        if writes:
+            remove_leftovers(output)
+        created = writes and not output.exists()
+        try:
+            return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
+                          verbose, tensorboard, train_sample, checkpoint_every, strategy, writes)
+        except BaseException:
+            if created:
+                _remove_if_only_marker(output)
+            raise
+
+
+def check_max_length(task):
+    """Refuse a task whose `max_length` is above its backbone's position limit, before training.
+
+    Raises:
+        KerastlError: names the limit and the option to change.
+    """
+    limit = _position_limit(task.backbone)
+    max_length = getattr(task, "max_length", None)
+    if limit is not None and isinstance(max_length, int) and max_length > limit:
+        raise KerastlError(
+            f"--max-length {max_length} is above the {limit} positions the backbone {task.backbone} has. "
+            f"Fix: pass --max-length {limit} or less (max_length={limit} in Python).")
+
+
+def _position_limit(backbone):
+    """The backbone's `max_sequence_length` from its local preset folder, or None when unknown."""
+    config_file = Path(resolve_backbone(backbone)) / "config.json"
+    if not config_file.is_file():
+        return None
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        limit = config["config"]["max_sequence_length"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return limit if isinstance(limit, int) and limit > 0 else None
+
+
+def _remove_if_only_marker(output):
+    """Remove the output folder a failed run created when the run marker is all it holds."""
+    if output.is_dir() and [entry.name for entry in output.iterdir()] == [RUN_MARKER]:
+        shutil.rmtree(output, ignore_errors=True)
+
+
+def _train(task, task_name, train, output, validation, read_options, epochs, batch_size, verbose, tensorboard,
+           train_sample, checkpoint_every, strategy, writes):
     train_records = task.read(train, **read_options)
     validation_records = task.read(validation, **read_options) if validation is not None else None
-    output = Path(output)
     epoch_metrics = EpochMetricsCallback(task, validation_records, train_records, train_sample=train_sample,
                                          verbose=verbose not in (0, False))
     callbacks = [epoch_metrics]
+    if writes:
+        write_run_marker(output, "model")
     if tensorboard and writes:
         shutil.rmtree(output / TENSORBOARD_FOLDER, ignore_errors=True)
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(output / TENSORBOARD_FOLDER)))
@@ -125,12 +188,12 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
 def _save_keeping_logs(task, output, log_folder):
     """Save the model (which replaces the whole folder) without losing TensorBoard logs in it."""
     if log_folder is None or not log_folder.is_dir():
-        task.save(output)
+        task.save(output, overwrite=True)
         return
     aside = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.logs-"))
     try:
         os.replace(log_folder, aside / log_folder.name)
-        task.save(output)
+        task.save(output, overwrite=True)
         os.replace(aside / log_folder.name, output / log_folder.name)
     finally:
         shutil.rmtree(aside, ignore_errors=True)

@@ -50,3 +50,122 @@ def test_outputs_get_normal_permissions(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "a.txt").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "folder").stat().st_mode) == 0o755
+
+
+# === Output folders: only kerastl's own are replaced ===
+
+from kerastl.atomic_files import (RUN_MARKER, check_output_file, check_output_folder, output_lock,  # noqa: E402
+                                  remove_leftovers)
+from kerastl.errors import OutputError  # noqa: E402
+
+
+def test_a_missing_or_empty_output_is_new(tmp_path):
+    assert check_output_folder(tmp_path / "a" / "b", "model") == "new"
+    (tmp_path / "empty").mkdir()
+    assert check_output_folder(tmp_path / "empty", "model") == "new"
+
+
+@pytest.mark.parametrize("kind", ["model", "export", "pretrain", "curve"])
+def test_a_folder_of_other_files_is_refused_even_with_overwrite(tmp_path, kind):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("years of work")
+    for overwrite in (False, True):
+        with pytest.raises(OutputError, match=r"mine is a folder of other files.*never replaces it.*new or empty"):
+            check_output_folder(tmp_path / "mine", kind, overwrite=overwrite)
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "years of work"
+
+
+def test_a_file_is_refused_as_an_output_folder(tmp_path):
+    (tmp_path / "out").write_text("x")
+    with pytest.raises(OutputError, match=r"out exists and is not a folder"):
+        check_output_folder(tmp_path / "out", "model", overwrite=True)
+
+
+def test_a_symlink_is_refused_as_an_output_folder(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(OutputError, match=r"link exists and is not a folder"):
+        check_output_folder(tmp_path / "link", "model")
+
+
+def test_a_finished_output_needs_overwrite(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "kerastl.json").write_text("{}")
+    with pytest.raises(OutputError, match=r"already holds a kerastl model\. Fix: pass --overwrite"):
+        check_output_folder(tmp_path / "model", "model")
+    assert check_output_folder(tmp_path / "model", "model", overwrite=True) == "replace"
+
+
+def test_a_finished_output_of_another_kind_is_refused(tmp_path):
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "kerastl.json").write_text("{}")
+    with pytest.raises(OutputError, match=r"not a kerastl export \(SavedModel\) folder"):
+        check_output_folder(tmp_path / "model", "export", overwrite=True)
+
+
+def test_an_interrupted_run_is_continued(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / RUN_MARKER).write_text('{"kind": "model"}')
+    assert check_output_folder(tmp_path / "run", "model") == "resume"
+    with pytest.raises(OutputError, match="folder of other files"):
+        check_output_folder(tmp_path / "run", "pretrain")
+    (tmp_path / "ckpt" / "checkpoint").mkdir(parents=True)
+    (tmp_path / "ckpt" / "checkpoint" / "state.json").write_text("{}")
+    assert check_output_folder(tmp_path / "ckpt", "model") == "resume"
+
+
+def test_an_output_in_a_read_only_folder_is_refused(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        with pytest.raises(OutputError, match=r"locked/out cannot be written: .*locked is not writable"):
+            check_output_folder(locked / "out" / "deeper", "model")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_an_output_file_kerastl_did_not_write_is_refused(tmp_path):
+    (tmp_path / "notes.html").write_text("<html>my notes</html>")
+    with pytest.raises(OutputError, match=r"notes.html is a file kerastl did not write"):
+        check_output_file(tmp_path / "notes.html", "kerastl report")
+    (tmp_path / "report.html").write_text("<html><meta kerastl report></html>")
+    check_output_file(tmp_path / "report.html", "kerastl report")
+    check_output_file(tmp_path / "new.html", "kerastl report")
+
+
+# === The lock and the leftovers ===
+
+def test_a_live_lock_keeps_a_second_run_out(tmp_path):
+    with output_lock(tmp_path / "out"):
+        with pytest.raises(OutputError, match=rf"in use by another kerastl run \(process {os.getpid()}"):
+            with output_lock(tmp_path / "out"):
+                pass
+    assert not (tmp_path / ".out.lock").exists()
+
+
+def test_the_lock_of_a_dead_process_is_taken_over(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (tmp_path / ".out.lock").write_text(f"{socket.gethostname()} {dead.stdout.strip()}")
+    with output_lock(tmp_path / "out") as lock:
+        assert lock.read_text().endswith(f" {os.getpid()}")
+    assert not lock.exists()
+
+
+def test_leftovers_of_killed_runs_are_removed(tmp_path):
+    output = tmp_path / "out"
+    (output / ".checkpoint.tmp-abc").mkdir(parents=True)
+    (output / ".metrics.json.tmp-x").write_text("half")
+    (output / "keep.txt").write_text("kept")
+    (tmp_path / ".out.tmp-123").mkdir()
+    (tmp_path / ".out.old-456").mkdir()
+    (tmp_path / ".other.tmp-1").mkdir()
+    remove_leftovers(output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp-1", "out"]
+    assert [p.name for p in output.iterdir()] == ["keep.txt"]

@@ -35,8 +35,10 @@ def _sizes(ctx, param, value):
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--text-column", help="Column (name or index) holding the text, for table files.")
 @click.option("--label-column", help="Column (name or index) holding the label, for table files.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace --output when it holds a finished kerastl learning curve; a folder of other files is never replaced.")
 def curve(task, train_path, validation_path, sizes, backbone, output, epochs, batch_size, learning_rate,
-          scratch_learning_rate, max_length, seed, text_column, label_column):
+          scratch_learning_rate, max_length, seed, text_column, label_column, overwrite):
     """Train TASK at each --sizes, from the pretrained backbone and from random weights.
 
     Writes curve.png (the metric against labeled examples, two lines) and curve.json.
@@ -53,7 +55,7 @@ def curve(task, train_path, validation_path, sizes, backbone, output, epochs, ba
     result = learning_curve(
         task, train_path, validation_path, sizes, backbone=backbone, epochs=epochs,
         output=output or f"curve-{task}", batch_size=batch_size, seed=seed, task_options=task_options,
-        read_options=read_options, scratch_learning_rate=scratch_learning_rate, log=click.echo,
+        read_options=read_options, scratch_learning_rate=scratch_learning_rate, log=click.echo, overwrite=overwrite,
     )
     table = {line: {point["size"]: point["metric"] for point in result[line]} for line in ("pretrained", "from_scratch")}
     click.echo(json.dumps({"metric": result["metric"], **table, "png": result["png"], "json": result["json"]}, indent=2))

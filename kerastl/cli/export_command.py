@@ -8,8 +8,10 @@ import click
 @click.command()
 @click.argument("model", type=click.Path())
 @click.option("--output", required=True, type=click.Path(file_okay=False),
-              help="Folder for the SavedModel (replaced if it exists).")
-def export(model, output):
+              help="Folder for the SavedModel (a new or empty folder, or an earlier export with --overwrite).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace --output when it holds a finished kerastl export; a folder of other files is never replaced.")
+def export(model, output, overwrite):
     """Export the model saved in MODEL as a TensorFlow SavedModel in --output.
 
     Its `serving_default` signature takes `texts`, a batch of raw strings, and returns the
@@ -18,8 +20,10 @@ def export(model, output):
     `import tensorflow_text` then `tf.saved_model.load(OUTPUT)`.
     """
     import kerastl
+    from kerastl.atomic_files import check_output_folder
     from kerastl.export import export_task
 
-    description = export_task(kerastl.load(model), output)
+    check_output_folder(output, "export", overwrite=overwrite)  # before the model is loaded
+    description = export_task(kerastl.load(model), output, overwrite=overwrite)
     click.echo(json.dumps(description, indent=2, ensure_ascii=False))
     click.echo(f"Exported the {description['task']} model to {output}")

@@ -32,9 +32,11 @@ SIZES = ("tiny", "mini", "small", "base")
 @click.option("--lowercase/--no-lowercase", default=False, show_default=True)
 @click.option("--strip-accents/--no-strip-accents", default=False, show_default=True)
 @click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--overwrite", is_flag=True,
+              help="Replace --output when it holds a finished kerastl backbone without a checkpoint; a folder of other files is never replaced.")
 def pretrain(objective, corpus, output, size, vocabulary_size, sequence_length, epochs, batch_size, learning_rate,
              time_budget_minutes, checkpoint_every, max_steps, held_out_fraction, text_column, lowercase,
-             strip_accents, seed):
+             strip_accents, seed, overwrite):
     """Learn a vocabulary and pretrain a backbone on the --corpus files; write it to --output.
 
     Reports masked-token accuracy (mlm) or perplexity (clm) on held-out documents. Every
@@ -49,7 +51,7 @@ def pretrain(objective, corpus, output, size, vocabulary_size, sequence_length, 
         sequence_length=sequence_length, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
         time_budget_minutes=time_budget_minutes, checkpoint_every=checkpoint_every, seed=seed,
         held_out_fraction=held_out_fraction, max_steps=max_steps, lowercase=lowercase,
-        strip_accents=strip_accents, text_column=column, log=click.echo,
+        strip_accents=strip_accents, text_column=column, log=click.echo, overwrite=overwrite,
     )
     shown = ("objective", "size", "parameters", "vocabulary_size", "steps", "total_steps", "stopped_by",
              "training_seconds", "tokens_per_second", "held_out")

@@ -55,12 +55,14 @@ def _given(**options):
 @click.option("--strategy", type=click.Choice(["mirrored", "multiworker", "tpu"]),
               help="Train over several devices (mirrored), workers (multiworker, from TF_CONFIG: run the same "
                    "command on every worker; only the chief writes --output) or a TPU.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace --output when it holds a finished kerastl model; a folder of other files is never replaced.")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,
           scheme=None, tensorboard=False, source_path=None, target_path=None, validation_source=None,
           validation_target=None, checkpoint_every=None, strategy=None, precision=None, source_column=None,
-          target_column=None):
+          target_column=None, overwrite=False):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -103,7 +105,7 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
                                source_column=source_column, target_column=target_column))
     summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
-                           checkpoint_every=checkpoint_every, distribution=strategy)
+                           checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite)
     if "validation" in summary:
         click.echo(json.dumps(_headline(summary["validation"]), indent=2))
     click.echo(summary_line(summary, output))

@@ -4,7 +4,7 @@ import json
 
 import tensorflow as tf
 
-from kerastl.atomic_files import atomic_folder
+from kerastl.atomic_files import atomic_folder, check_output_folder, output_lock, remove_leftovers
 from kerastl.errors import KerastlError
 from kerastl.export.serving_module import ServingModule
 
@@ -12,7 +12,7 @@ from kerastl.export.serving_module import ServingModule
 EXPORT_DESCRIPTION_FILE = "assets.extra/kerastl_export.json"
 
 
-def export_task(task, path):
+def export_task(task, path, overwrite=False):
     """Export `task` as a SavedModel whose `serving_default` signature maps raw strings to answers.
 
     Preprocessing (tokenization, packing, padding) runs inside the graph, so the SavedModel
@@ -28,7 +28,9 @@ def export_task(task, path):
 
     Args:
         task: a trained `kerastl.tasks.Task` (fitted, or loaded with `kerastl.load`).
-        path: the folder to write the SavedModel to (replaced if it exists).
+        path: the folder to write the SavedModel to.
+        overwrite: replace `path` when it holds a kerastl export already. A folder of other
+            files is never replaced.
 
     Returns:
         The output description written to `assets.extra/kerastl_export.json`: the task, the
@@ -36,6 +38,7 @@ def export_task(task, path):
 
     Raises:
         KerastlError: when the task has no model yet or does not support export.
+        OutputError: `path` holds other files, or an export and `overwrite` is False.
 
     Example:
 
@@ -48,6 +51,13 @@ def export_task(task, path):
             f"The {task.name or type(task).__name__} task has no model to export. "
             "Fix: train it first, or load a trained one with kerastl.load(path)."
         )
+    check_output_folder(path, "export", overwrite=overwrite)
+    with output_lock(path):
+        remove_leftovers(path)
+        return _export(task, path)
+
+
+def _export(task, path):
     serve = task.serving_function()
     module = ServingModule(task, serve)
     concrete = serve.get_concrete_function()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import keras
 
-from kerastl.atomic_files import atomic_folder
+from kerastl.atomic_files import (atomic_folder, check_output_folder, output_lock, remove_leftovers,
+                                  write_run_marker)
 from kerastl.errors import DataError, KerastlError
 from kerastl.pretrain.backbone_sizes import backbone_size
 from kerastl.pretrain.causal_lm import CausalLanguageModel
@@ -33,7 +34,7 @@ RESUME_OPTIONS = ("corpus", "objective", "size", "vocabulary_size", "sequence_le
 def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000, sequence_length=128,
              epochs=3, batch_size=32, learning_rate=5e-4, time_budget_minutes=None, checkpoint_every=200,
              seed=0, *, held_out_fraction=0.05, max_steps=None, lowercase=False, strip_accents=False,
-             text_column=None, log_every=50, log=None):
+             text_column=None, log_every=50, log=None, overwrite=False):
     """Pretrain a small backbone on raw text and write it as a keras-hub preset folder.
 
     Learns a WordPiece vocabulary from the corpus (case and accents kept unless asked), builds
@@ -69,6 +70,8 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
         text_column: the text column of table corpus files.
         log_every: steps between progress lines (0: none).
         log: called with each progress line (default: print).
+        overwrite: replace `output` when it holds a finished backbone without a checkpoint to
+            continue. A folder of other files is never replaced.
 
     Returns:
         The metrics dict also written to `pretrain_metrics.json`.
@@ -76,6 +79,8 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
     Raises:
         KerastlError: for an unknown objective or size, an empty corpus, or a checkpoint of a
             run with other options.
+        OutputError: before any work, when `output` holds other files, cannot be written, or
+            another run is writing it.
 
     Example:
 
@@ -86,11 +91,22 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
     """
     if objective not in OBJECTIVES:
         raise KerastlError(f"Unknown objective '{objective}'. Fix: use 'mlm' (masked LM) or 'clm' (causal LM).")
-    dimensions = backbone_size(size)
     if not 0 <= held_out_fraction < 1:
         raise ValueError(f"`held_out_fraction` must be in [0, 1). Received: held_out_fraction={held_out_fraction!r}")
-    log = log or (lambda line: print(line, flush=True))
     output = Path(output)
+    check_output_folder(output, "pretrain", overwrite=overwrite)
+    with output_lock(output):
+        remove_leftovers(output)
+        return _pretrain(corpus, output, objective, size, vocabulary_size, sequence_length, epochs, batch_size,
+                         learning_rate, time_budget_minutes, checkpoint_every, seed, held_out_fraction, max_steps,
+                         lowercase, strip_accents, text_column, log_every, log)
+
+
+def _pretrain(corpus, output, objective, size, vocabulary_size, sequence_length, epochs, batch_size, learning_rate,
+              time_budget_minutes, checkpoint_every, seed, held_out_fraction, max_steps, lowercase, strip_accents,
+              text_column, log_every, log):
+    dimensions = backbone_size(size)
+    log = log or (lambda line: print(line, flush=True))
     options = {
         "objective": objective, "size": size, "vocabulary_size": vocabulary_size,
         "sequence_length": sequence_length, "epochs": epochs, "batch_size": batch_size,
@@ -101,6 +117,7 @@ def pretrain(corpus, output, objective="mlm", size="small", vocabulary_size=8000
     options["corpus"] = f"{len(texts)} documents, sha256 " + hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     train_texts, held_out_texts = _split_documents(texts, held_out_fraction, seed)
 
+    write_run_marker(output, "pretrain")
     checkpoint = PretrainCheckpoint(output / CHECKPOINT_FOLDER)
     previous = {}
     if checkpoint.exists():

@@ -431,14 +431,25 @@ class Task:
 
     # === Saving ===
 
-    def save(self, path):
+    def save(self, path, overwrite=False):
         """Save the whole task to the folder `path`: config, model, weights and tokenizer.
 
         The folder is written beside `path` and renamed into place when complete, so an
         interrupted save never leaves a half-written model where a good one was.
+
+        Args:
+            path: the model folder to write.
+            overwrite: replace `path` when it holds a kerastl model already. A folder of
+                other files is never replaced.
+
+        Raises:
+            OutputError: `path` holds other files, or a model and `overwrite` is False.
         """
         self._require_model()
+        from kerastl.atomic_files import check_output_folder
         from kerastl.tasks.registry import task_registry
+
+        check_output_folder(path, "model", overwrite=overwrite)
 
         registered_name = task_registry.name_of(type(self))
         if registered_name is None:
@@ -480,21 +491,24 @@ class Task:
                 f"{folder} holds a '{description['task']}' model, not a '{cls.name}' one. "
                 f"Fix: load it with kerastl.load('{folder}')."
             )
+        _check_saved_class(folder, description, task_class)
         try:
             task = task_class.from_config(description["config"])
-        except (KerastlError, TypeError, ValueError) as error:
+        except (KerastlError, TypeError, ValueError, KeyError, AttributeError) as error:
             raise ModelLoadError(
                 f"{folder / TASK_FILE} holds an invalid task config: {error} Fix: save the model again.")
         for required in (MODEL_CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FOLDER):
             if not (folder / required).exists():
                 raise ModelLoadError(f"{folder} is incomplete: {required} is missing. Fix: save the model again.")
+        task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
+        model_config = _read_json_object(folder / MODEL_CONFIG_FILE)
         try:
-            task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
-            model_config = json.loads((folder / MODEL_CONFIG_FILE).read_text())
             # Safe mode: a model file can only name registered classes, never run stored code (lambdas).
             task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
+            if not isinstance(task.model, keras.Model):
+                raise TypeError(f"{MODEL_CONFIG_FILE} describes a {type(task.model).__name__}, not a Keras model")
             task.model.load_weights(str(folder / WEIGHTS_FILE))
-        except (OSError, ValueError, TypeError, KeyError) as error:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
             raise ModelLoadError(
                 f"{folder} cannot be loaded: {_error_summary(error)}. "
                 "Fix: save the model again with kerastl (only kerastl's own layers load in safe mode)."
@@ -559,13 +573,40 @@ def _read_task_file(folder):
     task_file = folder / TASK_FILE
     if not task_file.is_file():
         raise ModelLoadError(f"{folder} holds no {TASK_FILE}, so it is not a kerastl model folder.")
-    try:
-        description = json.loads(task_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ModelLoadError(f"{task_file} is not valid JSON ({error}). Fix: save the model again.")
-    if description.get("format_version") != FORMAT_VERSION or "task" not in description:
-        raise ModelLoadError(f"{task_file} is not a kerastl model description of format version {FORMAT_VERSION}.")
+    description = _read_json_object(task_file)
+    if description.get("format_version") != FORMAT_VERSION or not isinstance(description.get("task"), str):
+        raise ModelLoadError(f"{task_file} is not a kerastl model description of format version {FORMAT_VERSION}. "
+                             "Fix: save the model again.")
+    if not isinstance(description.get("config"), dict):
+        raise ModelLoadError(f"{task_file}: 'config' must be a JSON object. Fix: save the model again.")
     return description
+
+
+def _read_json_object(path):
+    """The JSON object in the model file `path`; anything else is a `ModelLoadError`."""
+    from kerastl.errors import json_type_name
+
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise ModelLoadError(f"{path} is not valid JSON ({_error_summary(error)}). Fix: save the model again.")
+    except OSError as error:
+        raise ModelLoadError(f"{path} cannot be read ({error.strerror or error}). Fix: save the model again.")
+    if not isinstance(content, dict):
+        raise ModelLoadError(f"{path} holds a JSON {json_type_name(content)}, not an object, so kerastl did not "
+                             "write it. Fix: save the model again.")
+    return content
+
+
+def _check_saved_class(folder, description, task_class):
+    """Refuse a description whose task name was changed to another task than the one saved."""
+    saved_class = description.get("task_class")
+    expected = f"{task_class.__module__}.{task_class.__qualname__}"
+    if isinstance(saved_class, str) and saved_class.rpartition(".")[2] != task_class.__qualname__:
+        raise ModelLoadError(
+            f"{folder / TASK_FILE} names the task '{description['task']}' ({expected}) but the model was saved by "
+            f"{saved_class}. Fix: restore the task name the model was saved with, or save the model again."
+        )
 
 
 def _naming_source_file(error, records):
