@@ -5,12 +5,16 @@ import html
 import json
 from pathlib import Path
 
-from kerastl.atomic_files import atomic_file
-from kerastl.errors import DataError
+from kerastl.atomic_files import atomic_file, check_output_file
+from kerastl.errors import DataError, json_type_name
 from kerastl.reporting.report_item import ReportItem
 
 REPORT_FILE = "report.html"
 METRICS_FILE = "metrics.json"  # as `kerastl.training_run` writes it
+#: The tag every page carries: `kerastl report` replaces only files that hold it.
+GENERATOR = '<meta name="generator" content="kerastl report">'
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NOT_FROM_KERASTL = "pass the --output folder of a `kerastl train` run, or train the model again"
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 2em auto;
@@ -39,24 +43,42 @@ def render_html_report(folder):
         The page as a string; images are inlined as base64 PNG, so it stands alone.
 
     Raises:
-        DataError: when `folder` holds no readable `metrics.json`.
+        DataError: when `folder` holds no readable `metrics.json`, or it is not one
+            `kerastl train` wrote (wrong types, an image outside the run folder).
     """
-    from kerastl.run_config import CONFIG_FILE
-
     folder = Path(folder)
     metrics_path = folder / METRICS_FILE
-    if not metrics_path.is_file():
+    summary = _read_summary(folder, metrics_path)
+    try:
+        return _render(folder, summary)
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise DataError(f"{metrics_path} is not a metrics file `kerastl train` wrote "
+                        f"({type(error).__name__}: {error})", fix=NOT_FROM_KERASTL) from None
+
+
+def _read_summary(folder, metrics_path):
+    if not metrics_path.is_file() or metrics_path.is_symlink():
         raise DataError(f"{folder} holds no {METRICS_FILE}",
                         fix="pass the --output folder of a finished `kerastl train` run")
     try:
         summary = json.loads(metrics_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise DataError(f"{metrics_path} is not valid JSON ({error})", fix="train the model again") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise DataError(f"{metrics_path} is not valid JSON ({type(error).__name__}: {error})",
+                        fix="train the model again") from None
+    if not isinstance(summary, dict):
+        raise DataError(f"{metrics_path} holds a JSON {json_type_name(summary)}, not the object `kerastl train` "
+                        "writes", fix=NOT_FROM_KERASTL)
+    return summary
+
+
+def _render(folder, summary):
+    from kerastl.run_config import CONFIG_FILE
+
     task = summary.get("task", "?")
     metric = summary.get("main_metric")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="en"><head><meta charset="utf-8">{GENERATOR}',
         f"<title>kerastl run: {_text(task)} — {_text(folder.name)}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>kerastl run: {_text(task)}</h1>",
@@ -78,7 +100,7 @@ def render_html_report(folder):
         headline = {k: v for k, v in summary["validation"].items() if not isinstance(v, (dict, list))}
         parts.append("<h2>Validation metrics (after the last epoch)</h2>")
         parts.append(_table(["metric", "value"], [[k, v] for k, v in headline.items()]))
-    for item in summary.get("report_items", []):
+    for item in summary.get("report_items") or []:
         item = ReportItem.from_dict(item)
         parts.append(f"<h2>{_text(item.title)}</h2>")
         if item.image is not None:
@@ -88,7 +110,7 @@ def render_html_report(folder):
         if item.caption:
             parts.append(f'<p class="caption">{_text(item.caption)}</p>')
     config_path = folder / CONFIG_FILE
-    if config_path.is_file():
+    if config_path.is_file() and _inside(folder, config_path):
         parts.append(f"<h2>Configuration ({CONFIG_FILE})</h2>")
         parts.append(f"<pre>{_text(config_path.read_text(encoding='utf-8'))}</pre>")
     parts.append("</body></html>")
@@ -105,14 +127,19 @@ def write_html_report(folder, output=None):
     Returns:
         The `Path` of the written page.
 
+    Raises:
+        DataError: as `render_html_report`.
+        OutputError: `output` is a file `kerastl report` did not write (it is never replaced).
+
     Example:
 
     >>> from kerastl.reporting import write_html_report
     >>> write_html_report("runs/sst2")  # doctest: +SKIP
     PosixPath('runs/sst2/report.html')
     """
-    page = render_html_report(folder)
     output = Path(output) if output is not None else Path(folder) / REPORT_FILE
+    check_output_file(output, GENERATOR)
+    page = render_html_report(folder)
     with atomic_file(output) as file:
         file.write(page)
     return output
@@ -172,11 +199,30 @@ def _cell(value, first=False):
 
 
 def _image(folder, name, alt):
-    path = folder / name
+    """The PNG `name` of the run folder inlined; a name leading out of the folder is an error."""
+    path = _run_file(folder, name)
     if not path.is_file():
         return f'<p class="missing">({_text(name)} is missing from the run folder)</p>'
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    content = path.read_bytes()
+    if not content.startswith(PNG_SIGNATURE):
+        raise DataError(f"{folder / METRICS_FILE} names the report image {name!r}, which is not a PNG file",
+                        fix=NOT_FROM_KERASTL)
+    data = base64.b64encode(content).decode("ascii")
     return f'<p><img alt="{_text(alt)}" src="data:image/png;base64,{data}"></p>'
+
+
+def _run_file(folder, name):
+    """`folder / name` for a plain relative name that stays inside the run folder (links included)."""
+    relative = Path(name) if isinstance(name, str) else None
+    if relative is None or not name or relative.is_absolute() or ".." in relative.parts \
+            or not _inside(folder, folder / relative):
+        raise DataError(f"{folder / METRICS_FILE} names the report image {name!r}, which is outside the run folder; "
+                        "a report inlines only the images its run wrote", fix=NOT_FROM_KERASTL)
+    return folder / relative
+
+
+def _inside(folder, path):
+    return Path(path).resolve().is_relative_to(Path(folder).resolve())
 
 
 def _number(value):
