@@ -98,6 +98,13 @@ class TranslationDecoder(keras.layers.Layer):
             )
         return self.token_embedding(self.output_norm(x), reverse=True)
 
+    def call_decoder(self, token_ids, encoder_sequence, encoder_padding_mask):
+        """Logits for every position of `token_ids` from scratch (inference; nothing cached)."""
+        return self(
+            {"token_ids": token_ids, "encoder_sequence": encoder_sequence, "encoder_padding_mask": encoder_padding_mask},
+            training=False,
+        )
+
     def empty_cache(self, batch_size, target_length, source_length):
         """Zero caches for `call_with_cache`: `(self_cache, cross_cache)`.
 

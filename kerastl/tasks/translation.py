@@ -1,15 +1,21 @@
-"""`TranslationTask`: machine translation with a pretrained encoder and a Transformer decoder."""
+"""`TranslationTask`: machine translation with a pretrained encoder or a whole pretrained encoder-decoder."""
 
 import json
 import os
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from kerastl.backbone_families import SEQ2SEQ, architecture_of
 from kerastl.errors import DataError
-from kerastl.layers import BackboneEncoder, TranslationDecoder
+from kerastl.export.serving_inputs import padded_inputs
+from kerastl.layers import BackboneEncoder, Seq2SeqTranslator, TranslationDecoder
+from kerastl.layers.seq2seq_translator import seq2seq_special_ids
 from kerastl.metrics import translation_metrics
 from kerastl.predictions import TranslationPrediction
 from kerastl.preprocessing import length_grouped_batches, tokenize_texts
@@ -24,24 +30,42 @@ from kerastl.losses import SmoothedTokenCrossentropy
 TARGET_TOKENIZER_FOLDER = "target_tokenizer"
 PAD_ID, UNKNOWN_ID, START_ID, END_ID = range(len(TARGET_SPECIAL_TOKENS))
 
+_PACKING_FUNCTIONS = weakref.WeakKeyDictionary()
+
 
 @register_task("translation")
 class TranslationTask(Task):
-    """Translate sentences: the pretrained backbone encodes, a Transformer decoder writes.
+    """Translate sentences with a pretrained backbone, fine-tuned with teacher forcing.
 
-    The backbone is the encoder (warm start); a `TranslationDecoder` of the encoder's width
-    cross-attends to it and is trained from scratch with teacher forcing and label-smoothed
-    cross-entropy. The target tokenizer (WordPiece, case kept) is learned from the training
-    targets and saved with the model. `predict` generates with keras-hub's greedy or beam
-    sampler over cached attention; `evaluate` reports sacrebleu BLEU and chrF.
+    With an encoder backbone (BERT, RoBERTa, ..., or a causal decoder) the backbone is the
+    encoder (warm start); a `TranslationDecoder` of the encoder's width cross-attends to it and
+    is trained from scratch. The target tokenizer (WordPiece, case kept) is learned from the
+    training targets and saved with the model.
+
+    With an encoder-decoder backbone (BART, T5: `kerastl.backbone_families.architecture_of`
+    says "seq2seq") the whole pretrained model is fine-tuned instead, through
+    `kerastl.layers.Seq2SeqTranslator`: its own tokenizer reads the sources and writes the
+    targets, its own decoder generates, its tied token embedding gives the logits. Sequences
+    are packed as keras-hub's `Seq2SeqLMPreprocessor` of the family packs them (BART's decoder
+    starts from `</s> <s>`, T5's from `<pad>`; both stop at `</s>`), translations are the
+    tokenizer's `detokenize`, and no target vocabulary is learned or saved:
+    `target_vocabulary_size`, `decoder_layers` and `decoder_heads` do not apply. A whole
+    pretrained model usually wants a lower `learning_rate` (around 5e-5) than a new decoder.
+
+    Both train with label-smoothed cross-entropy. `predict` generates with keras-hub's greedy
+    or beam sampler over cached attention; `evaluate` reports sacrebleu BLEU and chrF.
 
     Args:
-        backbone: a backbone name or preset folder (see `kerastl.backbones`): the encoder.
-        max_target_length: the longest generated translation, in target tokens.
-        target_vocabulary_size: the size of the target WordPiece vocabulary to learn.
-        decoder_layers: how many decoder blocks.
+        backbone: a backbone name or preset folder (see `kerastl.backbones`): the encoder, or
+            the whole encoder-decoder for BART and T5.
+        max_target_length: the longest generated translation, in target tokens (the decoder's
+            start tokens included).
+        target_vocabulary_size: the size of the target WordPiece vocabulary to learn (encoder
+            backbones).
+        decoder_layers: how many decoder blocks (encoder backbones).
         decoder_heads: attention heads per decoder block (must divide the encoder's width);
             by default heads of 64 dimensions (6 for a 384-wide encoder, 2 for a 128-wide one).
+            Encoder backbones only.
         label_smoothing: the label smoothing of the training loss.
         num_beams: 1 decodes greedily, more uses beam search with that many beams.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, learning_rate, ...);
@@ -55,6 +79,7 @@ class TranslationTask(Task):
     >>> task.fit((Path("train.en"), Path("train.de")), epochs=3)  # doctest: +SKIP
     >>> task.predict(["A man is riding a bike."])[0].translation  # doctest: +SKIP
     'Ein Mann fährt Fahrrad.'
+    >>> bart = TranslationTask("path/to/bart-preset", learning_rate=5e-5)  # doctest: +SKIP
     """
 
     #: `kerastl train` and reports follow BLEU.
@@ -78,6 +103,9 @@ class TranslationTask(Task):
         self.num_beams = num_beams
         self.target_tokenizer = None
         self._generators = {}
+        self._architecture = None
+        self._seq2seq_special = None
+        self._detokenize = None
 
     def get_config(self):
         config = super().get_config()
@@ -122,39 +150,68 @@ class TranslationTask(Task):
 
         return read_pair_table(Path(path), source_column=source_column, target_column=target_column, **options)
 
+    @property
+    def seq2seq(self):
+        """True when the backbone is an encoder-decoder (BART, T5), fine-tuned as a whole."""
+        if self.model is not None:
+            return any(isinstance(layer, Seq2SeqTranslator) for layer in self.model.layers)
+        if self._architecture is None:
+            self._architecture = _preset_architecture(self.backbone)
+        return self._architecture == SEQ2SEQ
+
     def setup(self, records):
-        if self.target_tokenizer is None:
-            targets = [r["target"] for r in records if r.get("target")]
-            if len(targets) < len(records):
-                raise DataError("some training examples have no target translation",
-                                fix="give every training source its translation")
+        targets = [r["target"] for r in records if r.get("target")]
+        if len(targets) < len(records):
+            raise DataError("some training examples have no target translation",
+                            fix="give every training source its translation")
+        if self.target_tokenizer is None and not self.seq2seq:
             self.target_tokenizer = learn_target_vocabulary(targets, self.target_vocabulary_size)
 
     def encode(self, records, with_targets):
-        features = {"token_ids": tokenize_texts(self.tokenizer, [r["source"] for r in records], self.max_length)}
+        sources = [r["source"] for r in records]
+        if self.seq2seq:
+            special = self._special_ids()
+            source_ids = _packed_ids(self.tokenizer, sources, special["encoder_start"], special["end"],
+                                     self.max_length)
+        else:
+            source_ids = tokenize_texts(self.tokenizer, sources, self.max_length)
+        features = {"token_ids": source_ids}
         if not with_targets:
             return features, None
         for record in records:
             if not record.get("target"):
                 raise DataError("this example has no target translation", where=record.get("where"),
                                 fix="give every source its translation to train or evaluate on")
-        target_ids = self._target_ids([r["target"] for r in records])
+        decoding = self._decoding_ids()
+        # Decoder start, pieces, end: at most `max_target_length` + 1 ids (inputs and labels shift by one).
+        target_ids = _packed_ids(self._target_tokenizer_in_use(), [r["target"] for r in records], decoding.prompt,
+                                 decoding.end, self.max_target_length + 1)
         features["decoder_token_ids"] = target_ids[:, :-1]
         return features, target_ids[:, 1:]
 
-    def _target_ids(self, texts):
-        """`[START] pieces [END]`, at most `max_target_length` + 1 ids (inputs and labels shift by one)."""
-        tokenizer, body_length = self.target_tokenizer, self.max_target_length - 1
+    @property
+    def target_padding(self):
+        """The id target sequences are padded with (the loss ignores it)."""
+        return self._decoding_ids().pad
 
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
-        def tokenize(chunk):
-            ids = tf.cast(tokenizer(chunk), tf.int32)[:, :body_length]
-            rows = ids.nrows()
-            start = tf.RaggedTensor.from_tensor(tf.fill([rows, 1], START_ID))
-            end = tf.RaggedTensor.from_tensor(tf.fill([rows, 1], END_ID))
-            return tf.concat([start, ids, end], axis=1)
+    def _target_tokenizer_in_use(self):
+        return self.tokenizer if self.seq2seq else self.target_tokenizer
 
-        return tokenize(tf.constant(texts))
+    def _special_ids(self):
+        """The ids keras-hub's preprocessor of the seq2seq family packs sequences with."""
+        if self._seq2seq_special is None:
+            backbone = _layer_of_type(self.model, Seq2SeqTranslator).backbone
+            self._seq2seq_special = seq2seq_special_ids(backbone, self.tokenizer)
+        return self._seq2seq_special
+
+    def _decoding_ids(self):
+        """The decoder's start prompt, end and padding ids, and the ids a translation never shows."""
+        if not self.seq2seq:
+            return _DecodingIds(prompt=(START_ID,), end=END_ID, pad=PAD_ID, hidden=(PAD_ID, START_ID))
+        special = self._special_ids()
+        hidden = {special["pad"], *special["decoder_start"]} - {special["end"]}
+        return _DecodingIds(prompt=tuple(special["decoder_start"]), end=special["end"], pad=special["pad"],
+                            hidden=tuple(sorted(hidden)))
 
     # === Model ===
 
@@ -164,6 +221,8 @@ class TranslationTask(Task):
         return inputs
 
     def build_model(self, encoder):
+        if architecture_of(encoder.backbone) == SEQ2SEQ:
+            return self._whole_seq2seq_model(encoder.backbone)
         inputs = self.model_inputs()
         encoded = encoder({"token_ids": inputs["token_ids"], "padding_mask": inputs["padding_mask"]})
         decoder = TranslationDecoder(
@@ -185,13 +244,24 @@ class TranslationTask(Task):
         )
         return keras.Model(inputs, logits, name="translator")
 
+    def _whole_seq2seq_model(self, backbone):
+        limit = getattr(backbone, "max_sequence_length", None)
+        if limit is not None and self.max_target_length > limit:
+            raise ValueError(
+                f"`max_target_length` must not exceed the {limit} positions of the backbone {self.backbone}. "
+                f"Received: max_target_length={self.max_target_length}"
+            )
+        inputs = self.model_inputs()
+        logits = Seq2SeqTranslator(backbone, name="seq2seq_translator")(inputs)
+        return keras.Model(inputs, logits, name="translator")
+
     def loss(self):
-        return SmoothedTokenCrossentropy(smoothing=self.label_smoothing, pad_id=PAD_ID)
+        return SmoothedTokenCrossentropy(smoothing=self.label_smoothing, pad_id=self._decoding_ids().pad)
 
     # === Generation ===
 
     def predict_outputs(self, records, batch_size=64, num_beams=None, use_cache=True, sampler=None):
-        """Generate target ids for records: one array per record (`[START]` left out).
+        """Generate target ids for records: one array per record (the decoder's start prompt left out).
 
         Args:
             records: records with a "source".
@@ -205,11 +275,12 @@ class TranslationTask(Task):
         generate = self._generator(sampler if sampler is not None else self._sampler(num_beams), use_cache)
         features, _ = self.encode(records, with_targets=False)
         features, _, order = _sorted_by_length(features)
+        prompt_length = len(self._decoding_ids().prompt)
         outputs = [None] * len(records)
         position = 0
         for batch in length_grouped_batches(features, None, batch_size, self._pad_id):
             for row in generate(batch["token_ids"], batch["padding_mask"]).numpy():
-                outputs[order[position]] = row[1:]
+                outputs[order[position]] = row[prompt_length:]
                 position += 1
         return outputs
 
@@ -223,9 +294,8 @@ class TranslationTask(Task):
     def _generator(self, sampler, use_cache):
         key = (json.dumps(keras.saving.serialize_keras_object(sampler), sort_keys=True), use_cache)
         if key not in self._generators:
-            encoder = _layer_of_type(self.model, BackboneEncoder)
-            decoder = _layer_of_type(self.model, TranslationDecoder)
-            length = self.max_target_length
+            encode, decoder = self._encoder_and_decoder()
+            ids, length = self._decoding_ids(), self.max_target_length
 
             # The samplers loop with `ops.while_loop`; AutoGraph has nothing to convert (and warns
             # that it cannot convert this closure), so it is off.
@@ -234,15 +304,29 @@ class TranslationTask(Task):
                 reduce_retracing=True, autograph=False,
             )
             def generate(token_ids, padding_mask):
-                encoded = encoder({"token_ids": token_ids, "padding_mask": padding_mask}, training=False)
-                return _generate(decoder, sampler, encoded["sequence_output"], padding_mask, length, use_cache)
+                encoded = encode(token_ids, padding_mask)
+                return _generate(decoder, sampler, encoded, padding_mask, ids, length, use_cache)
 
             self._generators[key] = generate
         return self._generators[key]
 
+    def _encoder_and_decoder(self):
+        """`encode(token_ids, padding_mask)` -> source token states, and the layer that decodes them."""
+        if self.seq2seq:
+            translator = _layer_of_type(self.model, Seq2SeqTranslator)
+            return translator.encode, translator
+        encoder = _layer_of_type(self.model, BackboneEncoder)
+
+        def encode(token_ids, padding_mask):
+            return encoder({"token_ids": token_ids, "padding_mask": padding_mask}, training=False)["sequence_output"]
+
+        return encode, _layer_of_type(self.model, TranslationDecoder)
+
     # === Results ===
 
     def decode(self, outputs, records):
+        if self.seq2seq:
+            return self._decode_with_backbone_tokenizer(outputs, records)
         predictions = []
         for record, ids in zip(records, outputs):
             ids = [int(i) for i in ids]
@@ -253,6 +337,30 @@ class TranslationTask(Task):
                 TranslationPrediction(source=record["source"], translation=detokenize(tokens), tokens=tokens)
             )
         return predictions
+
+    def _decode_with_backbone_tokenizer(self, outputs, records):
+        """Translations as the backbone's tokenizer detokenizes them, by the graph code the export runs."""
+        if not records:
+            return []
+        ids = tf.constant(np.stack(outputs).astype("int32"))
+        kept = _kept_ids(ids, self._decoding_ids())
+        texts = self._detokenize_function()(kept).numpy()
+        return [
+            TranslationPrediction(source=record["source"], translation=text.decode("utf-8"),
+                                  tokens=[self.tokenizer.id_to_token(int(i)) for i in row])
+            for record, text, row in zip(records, texts, kept.to_list())
+        ]
+
+    def _detokenize_function(self):
+        if self._detokenize is None:
+            tokenizer = self.tokenizer
+
+            @tf.function(input_signature=[tf.RaggedTensorSpec([None, None], tf.int32)])
+            def detokenize_ids(ids):
+                return tf.strings.strip(tokenizer.detokenize(ids))
+
+            self._detokenize = detokenize_ids
+        return self._detokenize
 
     def score(self, records, predictions):
         references = []
@@ -271,23 +379,38 @@ class TranslationTask(Task):
         The graph runs what `predict` does: tokenizes and truncates the sources to
         `max_length`, encodes, generates with the same keras-hub sampler over cached attention
         (greedy, or beam search with `num_beams`) up to `max_target_length` tokens, and joins
-        the pieces with the same spacing rules (`kerastl.preprocessing.detokenization`).
+        the pieces with the same spacing rules (`kerastl.preprocessing.detokenization`); with a
+        seq2seq backbone, with the backbone tokenizer's `detokenize`, the function `decode` runs.
         """
         generate = self._generator(self._sampler(), use_cache=True)
-        vocabulary = tf.constant(self.target_tokenizer.get_vocabulary())
+        decoding = self._decoding_ids()
+        if self.seq2seq:
+            detokenize = self._detokenize_function()
+        else:
+            vocabulary = tf.constant(self.target_tokenizer.get_vocabulary())
+
+            def detokenize(ids):
+                return detokenize_in_graph(tf.gather(vocabulary, ids))
 
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
         def serve(texts):
             inputs = self.serving_inputs(texts)
-            ids = generate(inputs["token_ids"], inputs["padding_mask"])[:, 1:]
-            # As `decode`: the pieces before the first [END], without padding and [START].
-            kept = (tf.cumsum(tf.cast(ids == END_ID, tf.int32), axis=1) == 0) & (ids != PAD_ID) & (ids != START_ID)
-            return {"translation": detokenize_in_graph(tf.ragged.boolean_mask(tf.gather(vocabulary, ids), kept))}
+            ids = generate(inputs["token_ids"], inputs["padding_mask"])[:, len(decoding.prompt):]
+            return {"translation": detokenize(_kept_ids(ids, decoding))}
 
         return serve
 
+    def serving_inputs(self, texts):
+        """Tokenize a `tf.string` batch in the graph as `encode` tokenizes sources."""
+        if not self.seq2seq:
+            return super().serving_inputs(texts)
+        special = self._special_ids()
+        ids = _packed_ids_in_graph(self.tokenizer, texts, special["encoder_start"], special["end"], self.max_length)
+        return padded_inputs(ids, special["pad"])
+
     def serving_metadata(self):
         return {"num_beams": self.num_beams, "max_target_length": self.max_target_length,
+                "decoder": "the backbone's own (seq2seq)" if self.seq2seq else "trained from scratch",
                 "long_texts": f"sources are truncated to {self.max_length} tokens, as predict truncates them"}
 
     # === Report ===
@@ -312,11 +435,21 @@ class TranslationTask(Task):
     # === Saving ===
 
     def save_assets(self, folder):
-        save_tokenizer(self.target_tokenizer, Path(folder) / TARGET_TOKENIZER_FOLDER)
+        if not self.seq2seq:
+            save_tokenizer(self.target_tokenizer, Path(folder) / TARGET_TOKENIZER_FOLDER)
 
     def load_assets(self, folder):
         from kerastl.errors import ModelLoadError
 
+        if self.seq2seq:
+            rows = int(_layer_of_type(self.model, Seq2SeqTranslator).backbone.token_embedding.input_dim)
+            if self.tokenizer.vocabulary_size() > rows:
+                raise ModelLoadError(
+                    f"{folder}: the tokenizer has {self.tokenizer.vocabulary_size()} tokens but the model's "
+                    f"embedding only {rows}; the tokenizer folder does not belong to this model. "
+                    "Fix: save the model again."
+                )
+            return
         target_folder = Path(folder) / TARGET_TOKENIZER_FOLDER
         if not target_folder.is_dir():
             raise ModelLoadError(f"{folder} is incomplete: {TARGET_TOKENIZER_FOLDER} is missing. "
@@ -331,17 +464,33 @@ class TranslationTask(Task):
             )
 
 
-def _generate(decoder, sampler, encoder_sequence, encoder_padding_mask, length, use_cache):
-    """Generate `(batch, length)` target ids starting with `[START]`, stopping at `[END]`."""
+@dataclass(frozen=True)
+class _DecodingIds:
+    """The decoder's start `prompt` (a tuple of ids), its `end` and `pad` ids, and the `hidden`
+    ids a translation never shows."""
+
+    prompt: tuple
+    end: int
+    pad: int
+    hidden: tuple
+
+
+def _generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, length, use_cache):
+    """Generate `(batch, length)` target ids starting with `ids.prompt`, stopping at `ids.end`.
+
+    `decoder` is a `TranslationDecoder` or a `Seq2SeqTranslator`: both decode with
+    `call_with_cache` (cached) or `call_decoder` (every step from scratch).
+    """
     batch = ops.shape(encoder_sequence)[0]
-    prompt = ops.concatenate(
-        [ops.full((batch, 1), START_ID, dtype="int32"), ops.zeros((batch, length - 1), dtype="int32")], axis=1
-    )
+    start = len(ids.prompt)
+    row = ops.convert_to_tensor(list(ids.prompt) + [ids.pad] * (length - start), dtype="int32")
+    prompt = ops.tile(row[None, :], [batch, 1])
+    is_prompt = ops.tile((ops.arange(length) < start)[None, :], [batch, 1])
     if use_cache:
         self_cache, cross_cache = decoder.empty_cache(batch, length, ops.shape(encoder_sequence)[1])
         # Compute the cross-attention keys and values once; later steps only read them.
         _, _, self_cache, cross_cache = decoder.call_with_cache(
-            prompt[:, :1], encoder_sequence, encoder_padding_mask, self_cache, 0, cross_cache, 0
+            prompt[:, :start], encoder_sequence, encoder_padding_mask, self_cache, 0, cross_cache, 0
         )
 
         def next(prompt, cache, index):
@@ -350,7 +499,7 @@ def _generate(decoder, sampler, encoder_sequence, encoder_padding_mask, length, 
             logits, hidden, self_cache, _ = decoder.call_with_cache(
                 previous, encoder_sequence, encoder_padding_mask, self_cache, index - 1, cross_cache, None
             )
-            logits = _finished_rows_emit_padding(previous[:, 0], logits[:, 0, :])
+            logits = _finished_rows_emit_padding(prompt, index, logits[:, 0, :], start, ids)
             return logits, hidden[:, 0, :], (self_cache, encoder_sequence, encoder_padding_mask, cross_cache)
 
         cache = (self_cache, encoder_sequence, encoder_padding_mask, cross_cache)
@@ -358,26 +507,73 @@ def _generate(decoder, sampler, encoder_sequence, encoder_padding_mask, length, 
 
         def next(prompt, cache, index):
             encoder_sequence, encoder_padding_mask = cache
-            logits = decoder(
-                {"token_ids": prompt, "encoder_sequence": encoder_sequence,
-                 "encoder_padding_mask": encoder_padding_mask},
-                training=False,
-            )
-            logits = ops.take(logits, index - 1, axis=1)
-            previous = ops.take(prompt, index - 1, axis=1)
-            return _finished_rows_emit_padding(previous, logits), None, cache
+            logits = ops.take(decoder.call_decoder(prompt, encoder_sequence, encoder_padding_mask), index - 1, axis=1)
+            return _finished_rows_emit_padding(prompt, index, logits, start, ids), None, cache
 
         cache = (encoder_sequence, encoder_padding_mask)
-    return sampler(next=next, prompt=prompt, cache=cache, index=1, stop_token_ids=[END_ID])
+    return sampler(next=next, prompt=prompt, cache=cache, index=start, mask=is_prompt, stop_token_ids=[ids.end])
 
 
-def _finished_rows_emit_padding(previous, logits):
-    """After `[END]` (or padding), put all probability on padding, so finished beams keep their score."""
-    finished = ops.logical_or(ops.equal(previous, END_ID), ops.equal(previous, PAD_ID))
+def _finished_rows_emit_padding(prompt, index, logits, start, ids):
+    """Once a row has generated its end (or padding), put all probability on padding, so
+    finished beams keep their score."""
+    positions = ops.arange(ops.shape(prompt)[1])
+    generated = ops.logical_and(positions >= start, positions < index)
+    ended = ops.logical_or(ops.equal(prompt, ids.end), ops.equal(prompt, ids.pad))
+    finished = ops.any(ops.logical_and(ended, generated[None, :]), axis=1)
     padding_only = ops.where(
-        ops.equal(ops.arange(ops.shape(logits)[-1]), PAD_ID), ops.cast(0.0, logits.dtype), ops.cast(-1e9, logits.dtype)
+        ops.equal(ops.arange(ops.shape(logits)[-1]), ids.pad), ops.cast(0.0, logits.dtype),
+        ops.cast(-1e9, logits.dtype),
     )
     return ops.where(finished[:, None], padding_only[None, :], logits)
+
+
+def _kept_ids(ids, decoding):
+    """The generated ids a translation shows, ragged: those before the first end, without hidden ones."""
+    kept = tf.cumsum(tf.cast(ids == decoding.end, tf.int32), axis=1) == 0
+    for hidden in decoding.hidden:
+        kept &= ids != hidden
+    return tf.ragged.boolean_mask(ids, kept)
+
+
+def _packed_ids(tokenizer, texts, start_ids, end_id, length):
+    """Tokenize `texts` into ragged `start_ids + pieces + [end_id]`, at most `length` ids each."""
+    return _packing_function(tokenizer, tuple(start_ids), end_id, length)(tf.constant(texts, tf.string))
+
+
+def _packing_function(tokenizer, start_ids, end_id, length):
+    """One traced packing function per tokenizer and packing, so repeated calls do not retrace."""
+    functions = _PACKING_FUNCTIONS.setdefault(tokenizer, {})
+    key = (start_ids, end_id, length)
+    if key not in functions:
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+        def pack(texts):
+            return _packed_ids_in_graph(tokenizer, texts, start_ids, end_id, length)
+
+        functions[key] = pack
+    return functions[key]
+
+
+def _packed_ids_in_graph(tokenizer, texts, start_ids, end_id, length):
+    """`_packed_ids` in TensorFlow ops, for a serving graph."""
+    ids = tf.cast(tokenizer(texts), tf.int32)
+    if not isinstance(ids, tf.RaggedTensor):
+        ids = tf.RaggedTensor.from_tensor(ids)
+    ids = ids[:, : length - len(start_ids) - 1]
+    rows = ids.nrows()
+    start = tf.RaggedTensor.from_tensor(tf.fill([rows, len(start_ids)], 0) + tf.constant(start_ids, tf.int32))
+    end = tf.RaggedTensor.from_tensor(tf.fill([rows, 1], end_id))
+    return tf.concat([start, ids, end], axis=1)
+
+
+def _preset_architecture(backbone):
+    """"encoder", "decoder" or "seq2seq" for a backbone name, read from its preset without loading weights."""
+    from keras_hub.src.utils.preset_utils import get_preset_loader
+
+    from kerastl.backbones import resolve_backbone
+
+    return architecture_of(get_preset_loader(resolve_backbone(backbone)).check_backbone_class())
 
 
 def _heads_of_64_dimensions(width):

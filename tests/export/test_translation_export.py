@@ -4,6 +4,7 @@ import pytest
 
 import kerastl
 from kerastl.tasks import TranslationTask
+from kerastl.testing import make_tiny_backbone
 
 PAIRS = [
     ("a man is riding a bike", "Ein Mann fährt Fahrrad."),
@@ -26,3 +27,18 @@ def test_exported_translation_serves_the_translations_of_predict_without_kerastl
     assert description["outputs"] == ["translation"] and description["num_beams"] == num_beams
     expected = kerastl.load(tmp_path / "model").predict(serving_texts)
     assert served["translation"] == [p.translation for p in expected]
+
+
+@pytest.mark.parametrize("family, num_beams", [("bart", 1), ("bart", 3), ("t5", 1)])
+def test_exported_seq2seq_translation_serves_the_translations_of_predict_without_kerastl(
+        family, num_beams, tmp_path, export_and_serve, serving_texts):
+    # Untrained BART/T5: random byte-level BPE or SentencePiece pieces, detokenized in the graph.
+    backbone = make_tiny_backbone(tmp_path / f"tiny-{family}", family=family)
+    task = TranslationTask(str(backbone), num_beams=num_beams, max_target_length=12, max_length=16)
+    task.prepare(task.read(PAIRS))
+    task.save(tmp_path / "model")
+    description, served = export_and_serve(tmp_path / "model", serving_texts)
+    assert description["outputs"] == ["translation"] and description["num_beams"] == num_beams
+    expected = kerastl.load(tmp_path / "model").predict(serving_texts)
+    assert served["translation"] == [p.translation for p in expected]
+    assert any(served["translation"])
