@@ -186,7 +186,7 @@ def test_failed_training_leaves_an_existing_output_folder_unchanged(model, tiny_
     before = _tree_digest(output)
     bad = write(tmp_path, "train.tsv", TRAIN_ROWS + "a film\n")
     result = CliRunner().invoke(cli, ["train", "sentiment", "--backbone", str(tiny_backbone), "--train", str(bad),
-                                      "--output", str(output)])
+                                      "--output", str(output), "--overwrite"])
     assert result.exit_code != 0 and f"{bad}:4" in result.output
     assert _tree_digest(output) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".existing")] == []
@@ -204,3 +204,12 @@ def test_readers_name_file_and_line(tmp_path):
     jsonl = write(tmp_path, "a.jsonl", '{"text": "good", "label": 1}\n[1, 2]\n')
     with pytest.raises(DataError, match=r"a.jsonl:2: expected a JSON object"):
         read_jsonl(jsonl)
+
+
+def test_integer_looking_labels_are_one_class():
+    from kerastl.tasks.labels import LabelSet
+
+    records = [{"label": label} for label in ("1", "1.0", "+1", "01", 1, 1.0, "0", "-0", "00")]
+    label_set = LabelSet.from_records(records)
+    assert label_set.names == [0, 1]
+    assert {label_set.id_of(r["label"]) for r in records[:6]} == {1}

@@ -5,7 +5,7 @@ import posixpath
 import tarfile
 from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
-from kerastl.data.text_file import decode_utf8
+from kerastl.data.text_file import check_is_file, decode_utf8
 from kerastl.errors import DataError, Location
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
@@ -96,6 +96,7 @@ def _text_files_in_folder(folder, extensions) -> Dict[str, Callable[[], bytes]]:
 
 
 def _read_bytes(path):
+    check_is_file(path)  # a pipe or device among the example files would block or never end
     try:
         with open(path, "rb") as file:
             return file.read()
@@ -107,6 +108,7 @@ def _read_bytes(path):
 def _text_files_in_archive(archive, extensions) -> Dict[str, Callable[[], bytes]]:
     """Read the example files of a tar archive in one pass; map member name to a bytes reader."""
     files = {}
+    check_is_file(archive)
     try:
         with tarfile.open(archive, "r:*") as tar:
             for member in tar:

@@ -60,6 +60,12 @@ def _parse_object(line, where):
             fix="write exactly one JSON object per line (JSON Lines), e.g. "
             '{"text": "...", "label": "..."}',
         ) from None
+    except RecursionError:
+        raise DataError(
+            "the JSON is nested too deeply to read",
+            where=where,
+            fix='write one flat object per line, e.g. {"text": "...", "label": "..."}',
+        ) from None
     if not isinstance(obj, dict):
         raise DataError(
             f"expected a JSON object, found {type(obj).__name__}",

@@ -40,7 +40,9 @@ def read_table(
 
     Raises:
         DataError: the file is missing, empty or not UTF-8, a column does not exist, a row
-            has too few fields (often a wrong delimiter) or an empty text or label cell.
+            has too few fields (often a wrong delimiter), more or fewer fields than the
+            header (a tab inside a TSV text, an unquoted comma in a CSV one), or an empty
+            text or label cell.
 
     Example:
 
@@ -95,15 +97,19 @@ def read_columns(
     if has_header:
         header_line, header = first
         indexes = _indexes_from_header(path, header_line, header, columns, delimiter)
+        width = (len(header), f"the header (line {header_line})")
     else:
         indexes = _indexes_without_header(path, columns)
         rows = _chain_first(first, rows)
+        width = (len(first[1]), f"the first row (line {first[0]})")
 
     records = []
     needed = max(indexes.values()) + 1
     for line, fields in rows:
         if not _has_all_columns(fields, indexes):
             _raise_too_few_fields(path, line, fields, needed, delimiter, delimiter_origin)
+        if _width(fields) != width[0]:
+            _raise_other_width(path, line, fields, width, delimiter, columns)
         record = {}
         for key, index in indexes.items():
             value = fields[index].strip()
@@ -240,6 +246,28 @@ def _raise_too_few_fields(path, line, fields, needed, delimiter, origin):
         where=Location(path, line),
         fix="pass the right delimiter (e.g. delimiter=',' or delimiter='\\t') or fix this row",
     )
+
+
+def _width(fields):
+    """How many fields a row has, not counting empty fields at its end (a trailing delimiter)."""
+    count = len(fields)
+    while count > 1 and not fields[count - 1].strip():
+        count -= 1
+    return count
+
+
+def _raise_other_width(path, line, fields, width, delimiter, columns):
+    expected, source = width
+    name = _delimiter_name(delimiter)
+    message = (f"the row has {_width(fields)} field(s) when split on {name}, but {source} has {expected}, "
+               f"so its columns would be misread")
+    if delimiter == "\t":
+        fix = ("remove the tab characters inside the text (a TSV field cannot be quoted), or save the table "
+               "as CSV with that field quoted")
+    else:
+        fix = f'quote the field that holds a {name} (write "text, with a {name}")'
+    options = ", ".join(f"--{key}-column" for key in columns)
+    raise DataError(message, where=Location(path, line), fix=f"{fix}; then choose the columns with {options}")
 
 
 def _other_delimiter_in(text, delimiter):

@@ -6,11 +6,21 @@ handled (and reported) the same way everywhere.
 """
 
 import os
+import stat
 from typing import Iterator, Tuple
 
 from kerastl.errors import DataError, Location
 
 UTF8_BOM = b"\xef\xbb\xbf"
+
+#: The largest data file kerastl reads (4 GiB): past it, reading stops with a `DataError`.
+MAX_FILE_BYTES = 4 * 1024 ** 3
+
+#: How much of a file is looked at to tell whether its lines end in a lone CR (old Mac files).
+LINE_END_SAMPLE_BYTES = 1 << 16
+
+NOT_REGULAR = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a character device",
+               stat.S_ISBLK: "a block device"}
 
 NOT_UTF8_FIX = (
     "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 IN > OUT` "
@@ -28,7 +38,9 @@ def check_is_file(path) -> str:
         The path as a `str`.
 
     Raises:
-        DataError: the path does not exist or is a folder.
+        DataError: the path does not exist, is a folder, is not a regular file (a pipe, a
+            socket or a device, which could block or never end), or is larger than
+            `MAX_FILE_BYTES`.
 
     Example:
 
@@ -42,13 +54,32 @@ def check_is_file(path) -> str:
             where=Location(path),
             fix="give the path of a data file inside the folder",
         )
-    if not os.path.exists(path):
+    try:
+        mode_and_size = os.stat(path)
+    except FileNotFoundError:
         raise DataError(
             "file not found",
             where=Location(path),
             fix="check the path and the current working directory",
-        )
+        ) from None
+    except OSError as error:
+        raise DataError(f"cannot read the file: {error.strerror or error}", where=Location(path),
+                        fix="check that the file exists and is readable") from None
+    for is_kind, kind in NOT_REGULAR.items():
+        if is_kind(mode_and_size.st_mode):
+            raise DataError(f"is {kind}, not a regular file", where=Location(path),
+                            fix="save the data to a regular file first and give its path")
+    _check_size(mode_and_size.st_size, path)
     return path
+
+
+def _check_size(size, path):
+    if size > MAX_FILE_BYTES:
+        raise DataError(
+            f"the file is larger than the {MAX_FILE_BYTES:,} bytes kerastl reads",
+            where=Location(os.fspath(path)),
+            fix="split it into smaller files, or give a sample of it",
+        )
 
 
 def decode_utf8(data: bytes, path, line_offset: int = 0) -> str:
@@ -97,8 +128,9 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
     """Yield the lines of a UTF-8 text file with their 1-based line numbers.
 
     Lines are split on "\\n" only (a "\\r" before it is dropped too unless `keep_line_ends`),
-    so characters such as U+2028 inside a sentence never split it. A UTF-8 byte-order mark
-    at the start of the file is removed. The file is read lazily, line by line.
+    so characters such as U+2028 inside a sentence never split it; a file whose lines all end
+    in a lone "\\r" (old Mac line ends: it has no "\\n" at all) is split on "\\r". A UTF-8
+    byte-order mark at the start of the file is removed. The file is read lazily, line by line.
 
     Args:
         path: the file to read.
@@ -119,12 +151,17 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
     path = check_is_file(path)
     try:
         with open(path, "rb") as file:
-            for number, raw in enumerate(file, start=1):
+            read = 0
+            for number, raw in enumerate(_raw_lines(file), start=1):
+                read += len(raw)
+                _check_size(read, path)  # the file may grow while it is read
                 if number == 1 and raw.startswith(UTF8_BOM):
                     raw = raw[len(UTF8_BOM):]
                 line = decode_utf8(raw, path, line_offset=number - 1)
                 if not keep_line_ends:
                     line = line.rstrip("\r\n")
+                elif line.endswith("\r") and not line.endswith("\r\n"):
+                    line = line[:-1] + "\n"
                 yield number, line
     except OSError as error:
         raise DataError(
@@ -132,3 +169,22 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
             where=Location(path),
             fix="check that the file exists and is readable",
         ) from None
+
+
+def _raw_lines(file):
+    """The byte lines of `file`: split on LF, or on CR alone when the file has no LF at all."""
+    sample = file.read(LINE_END_SAMPLE_BYTES)
+    file.seek(0)
+    if b"\r" not in sample or b"\n" in sample:
+        yield from file
+        return
+    rest = b""
+    while True:
+        chunk = file.read(LINE_END_SAMPLE_BYTES)
+        if not chunk:
+            break
+        *lines, rest = (rest + chunk).split(b"\r")
+        for line in lines:
+            yield line + b"\r"
+    if rest:
+        yield rest

@@ -1,13 +1,19 @@
 """`LabelSet`: the ordered label names of a classifier and their ids."""
 
+import re
+
 from kerastl.errors import DataError
+
+#: A label written as a whole number: "1", "+1", "01", "-2", "1.0", "1." (ASCII digits only).
+INTEGER_LABEL = re.compile(r"[+-]?[0-9]+(\.0*)?")
 
 
 class LabelSet:
     """Ordered label names; labels can be strings or integers.
 
-    Integer-like strings ("0", "1") read from files are the same labels as the integers 0 and 1,
-    so a model trained on a TSV file and evaluated on Python integers agrees with itself.
+    Integer-like strings ("0", "1", and also "+1", "01", "1.0") read from files are the same
+    labels as the integers 0 and 1, so a model trained on a TSV file and evaluated on Python
+    integers agrees with itself, and "1" and "1.0" are never two classes.
 
     Args:
         names: the label names in class-id order.
@@ -67,7 +73,14 @@ class LabelSet:
 
 
 def normalize_label(label):
-    """Turn integer-like labels into `int`, strip other strings; refuse other types."""
+    """Turn integer-like labels into `int`, strip other strings; refuse other types.
+
+    Example:
+
+    >>> from kerastl.tasks.labels import normalize_label
+    >>> [normalize_label(label) for label in ("1", "+1", "01", "1.0", 1.0, " pos ")]
+    [1, 1, 1, 1, 1, 'pos']
+    """
     if isinstance(label, bool):
         return int(label)
     if isinstance(label, int):
@@ -78,8 +91,8 @@ def normalize_label(label):
         label = label.decode("utf-8")
     if isinstance(label, str):
         text = label.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
+        if INTEGER_LABEL.fullmatch(text):
+            return int(text.partition(".")[0])
         if not text:
             raise DataError("an empty label", fix="give every example a non-empty label")
         return text

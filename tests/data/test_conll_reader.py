@@ -68,3 +68,11 @@ def test_empty_latin1_missing(tmp_path):
     assert caught.value.where.line == 2
     with pytest.raises(DataError, match="not found"):
         read_conll(tmp_path / "missing")
+
+
+def test_cr_only_line_ends_read_as_sentences(tmp_path):
+    path = tmp_path / "mac.conll"
+    path.write_bytes(b"EU B-ORG\rrejects O\r\rPeter B-PER\rBlackburn I-PER\r")
+    sentences = read_conll(path)
+    assert [s["words"] for s in sentences] == [["EU", "rejects"], ["Peter", "Blackburn"]]
+    assert [s["where"].line for s in sentences] == [1, 4]

@@ -122,3 +122,46 @@ def test_read_columns_uses_given_keys(tmp_path):
     assert read_columns(path, {"x": 2, "y": 0}, has_header=False) == [
         {"x": "c", "y": "a", "where": Location(str(path), 1)}
     ]
+
+
+# === Rows of another width than the header ===
+
+def test_a_tab_inside_a_tsv_text_is_an_error_naming_the_line(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_text("sentence\tlabel\ngood film\tpositive\na\ttabbed film\tnegative\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train.tsv:3: the row has 3 field\(s\) when split on tab, but the header "
+                                        r"\(line 1\) has 2.*Fix: remove the tab characters.*--text-column"):
+        read_table(path)
+
+
+def test_an_unquoted_comma_in_a_csv_text_is_an_error(tmp_path):
+    path = tmp_path / "train.csv"
+    path.write_text("sentence,label\ngood,positive\ngood, but long,negative\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train.csv:3: the row has 3 field.*Fix: quote the field that holds a comma"):
+        read_table(path)
+
+
+def test_a_row_missing_an_unused_middle_field_is_an_error(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_text("id\tsentence\tlabel\tnote\n1\tgood\tpositive\tx\n2\tbad\tnegative\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"train.tsv:3: the row has 3 field.*header \(line 1\) has 4"):
+        read_table(path)
+
+
+def test_rows_without_header_must_match_the_first_row(tmp_path):
+    path = tmp_path / "pairs.tsv"
+    path.write_text("a dog\tein Hund\nthe\tcat\tdie Katze\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"pairs.tsv:2: the row has 3 field.*the first row \(line 1\) has 2"):
+        read_columns(path, {"source": 0, "target": 1}, has_header=False)
+
+
+def test_a_trailing_delimiter_is_not_an_extra_field(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_text("sentence\tlabel\ngood\tpositive\t\nbad\tnegative\n", encoding="utf-8")
+    assert [r["label"] for r in read_table(path)] == ["positive", "negative"]
+
+
+def test_cr_only_table_is_read_as_rows(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_bytes(b"sentence\tlabel\rgood\tpositive\rbad\tnegative\r")
+    assert [(r["text"], r["where"].line) for r in read_table(path)] == [("good", 2), ("bad", 3)]

@@ -43,3 +43,89 @@ def test_missing_file_and_directory(tmp_path):
     assert caught.value.fix
     with pytest.raises(DataError, match="is a folder"):
         check_is_file(tmp_path)
+
+
+# === Not a regular file, too large, CR-only line ends ===
+
+def _in_a_thread_with_timeout(function, seconds=10):
+    """Run `function` in a daemon thread; fail (instead of hanging the suite) if it blocks."""
+    import threading
+
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = function()
+        except BaseException as error:  # the error is what the test looks at
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"blocked for more than {seconds} s"
+    return outcome
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    import os
+
+    fifo = tmp_path / "train.tsv"
+    os.mkfifo(fifo)
+    outcome = _in_a_thread_with_timeout(lambda: list(read_text_lines(fifo)))
+    assert isinstance(outcome.get("error"), DataError)
+    assert str(outcome["error"]).startswith(f"{fifo}: is a named pipe (FIFO), not a regular file. Fix: save")
+
+
+def test_a_device_is_refused(tmp_path):
+    outcome = _in_a_thread_with_timeout(lambda: list(read_text_lines("/dev/zero")))
+    assert "/dev/zero: is a character device, not a regular file" in str(outcome.get("error"))
+
+
+def test_a_socket_is_refused(tmp_path):
+    import socket
+
+    path = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    try:
+        with pytest.raises(DataError, match=r"s.sock: is a socket, not a regular file"):
+            check_is_file(path)
+    finally:
+        server.close()
+
+
+def test_a_file_past_the_size_limit_is_refused(tmp_path, monkeypatch):
+    import kerastl.data.text_file as text_file
+
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 100 + "\n")
+    monkeypatch.setattr(text_file, "MAX_FILE_BYTES", 50)
+    with pytest.raises(DataError, match=r"big.txt: the file is larger than the 50 bytes kerastl reads\. Fix: split"):
+        list(read_text_lines(path))
+
+
+def test_a_file_that_grows_past_the_limit_while_read_stops(tmp_path, monkeypatch):
+    import kerastl.data.text_file as text_file
+
+    path = tmp_path / "growing.txt"
+    path.write_text("short\n")
+    monkeypatch.setattr(text_file, "MAX_FILE_BYTES", 20)
+    lines = read_text_lines(path)
+    assert next(lines) == (1, "short")
+    with open(path, "a") as file:
+        file.write("y" * 40 + "\n")
+    with pytest.raises(DataError, match=r"larger than the 20 bytes"):
+        list(lines)
+
+
+def test_cr_only_line_ends_are_lines(tmp_path):
+    path = tmp_path / "mac.txt"
+    path.write_bytes(b"\xef\xbb\xbfEU B-ORG\rrejects O\r\rPeter B-PER\r")
+    assert list(read_text_lines(path)) == [(1, "EU B-ORG"), (2, "rejects O"), (3, ""), (4, "Peter B-PER")]
+    assert list(read_text_lines(path, keep_line_ends=True))[0] == (1, "EU B-ORG\n")
+
+
+def test_a_lone_cr_inside_a_unix_file_does_not_split_it(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one\rstill one\ntwo\n")
+    assert list(read_text_lines(path)) == [(1, "one\rstill one"), (2, "two")]
