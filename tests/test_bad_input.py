@@ -1,11 +1,15 @@
 """A corpus of malformed input, run through the CLI (and the readers where the CLI has no path).
 
 Each case either is handled correctly or fails with one clear line that names the file (and the
-line where there is one): exit code not 0, no traceback, and no partial --output folder.
+line where there is one): exit code not 0, no traceback, no partial --output folder, and not
+one byte of the user's files (nor of the saved model) changed.
 """
 
 import hashlib
+import json
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,11 +25,40 @@ TRAIN_ROWS = "sentence\tlabel\na great film\tpositive\na dull film\tnegative\n"
 CONLL = "EU B-ORG\nrejects O\n\nPeter B-PER\nBlackburn I-PER\n"
 
 
+#: File contents with a meaning: a named pipe, or a copy of the saved tiny model (a folder).
+FIFO = "<a named pipe>"
+MODEL_COPY = "<a copy of the saved model>"
+CASE_TIMEOUT_SECONDS = 120
+
+
 def write(folder, name, content):
     path = Path(folder) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return path
+
+
+def _make(folder, name, content, model):
+    """Write one file of a case: text or bytes, a FIFO, a model copy, or an edit of a file."""
+    path = Path(folder) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if content == FIFO:
+        os.mkfifo(path)
+    elif content == MODEL_COPY:
+        shutil.copytree(model, path)
+    elif callable(content):
+        path.write_text(content(path.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        write(folder, name, content)
+
+
+def _edit_json(edit):
+    """A file content that edits the JSON already there (in a model copy)."""
+    def apply(text):
+        content = json.loads(text)
+        edit(content)
+        return json.dumps(content)
+    return apply
 
 
 # === The corpus ===
@@ -34,6 +67,12 @@ def write(folder, name, content):
 # tiny sentiment model (labels negative/positive); "out" is the --output folder that must not appear.
 
 TRAIN = ["train", "sentiment", "--backbone", "{backbone}", "--epochs", "1", "--output", "{tmp}/out"]
+TRAIN_INTO = ["train", "sentiment", "--backbone", "{backbone}", "--epochs", "1", "--train", "{tmp}/train.tsv",
+              "--output"]
+USERS_FILES = {"train.tsv": "sentence\tlabel\na great film\tpositive\na dull film\tnegative\n",
+               "mine/thesis.tex": "years of work", "mine/figures/plot.png": b"\x89PNG not really"}
+RUN = {"run/metrics.json": json.dumps({"task": "sentiment", "per_epoch": []}), "run/training.png": b"\x89PNG\r\n\x1a\n"}
+DEEP = "[" * 100_000 + "]" * 100_000
 TRANSLATE = ["train", "translation", "--backbone", "{backbone}", "--epochs", "1", "--output", "{tmp}/out"]
 
 NEEDS_NER = pytest.mark.skipif(not HAS_NER, reason="the ner task is not registered")
@@ -110,6 +149,91 @@ CASES = [
          {"train.de": "ein Hund\n\nein Haus\n", "train.en": "a dog\na cat\na house\n"},
          TRANSLATE + ["--source", "{tmp}/train.de", "--target", "{tmp}/train.en"], ["train.de:2", "blank"],
          marks=NEEDS_TRANSLATION),
+    # --- Outputs that are not kerastl's to replace (nothing of the user's may change) ---
+    case("train-output-is-users-folder", USERS_FILES, TRAIN_INTO + ["{tmp}/mine"],
+         ["--output", "mine is a folder of other files", "Fix: choose a new or empty folder"]),
+    case("train-output-is-users-folder-with-overwrite", USERS_FILES, TRAIN_INTO + ["{tmp}/mine", "--overwrite"],
+         ["mine is a folder of other files", "even with --overwrite"]),
+    case("train-output-is-a-trained-model", {"train.tsv": TRAIN_ROWS, "m": MODEL_COPY}, TRAIN_INTO + ["{tmp}/m"],
+         ["--output", "already holds a kerastl model", "Fix: pass --overwrite"]),
+    case("export-output-is-users-folder", USERS_FILES, ["export", "{model}", "--output", "{tmp}/mine", "--overwrite"],
+         ["mine is a folder of other files"]),
+    case("export-output-is-a-model-folder", {"m": MODEL_COPY}, ["export", "{model}", "--output", "{tmp}/m", "--overwrite"],
+         ["m is a folder of other files, not a kerastl export (SavedModel) folder"]),
+    case("pretrain-output-is-users-folder", USERS_FILES,
+         ["pretrain", "--corpus", "{tmp}/train.tsv", "--size", "tiny", "--output", "{tmp}/mine"],
+         ["mine is a folder of other files"]),
+    case("curve-output-is-users-folder", USERS_FILES,
+         ["curve", "sentiment", "--train", "{tmp}/train.tsv", "--validation", "{tmp}/train.tsv", "--sizes", "2",
+          "--backbone", "{backbone}", "--output", "{tmp}/mine"], ["mine is a folder of other files"]),
+    case("report-output-is-users-file", {**RUN, "index.html": "<html>my page</html>"},
+         ["report", "{tmp}/run", "--output", "{tmp}/index.html"], ["index.html is a file kerastl did not write"]),
+    case("output-in-use-by-a-live-run", {"train.tsv": TRAIN_ROWS, ".out.lock": f"{os.uname().nodename} 1"},
+         TRAIN + ["--train", "{tmp}/train.tsv"], ["is in use by another kerastl run (process 1", "Fix: wait"]),
+    # --- Inputs that would hang or never end ---
+    case("train-file-is-a-fifo", {"train.tsv": FIFO}, TRAIN + ["--train", "{tmp}/train.tsv"],
+         ["train.tsv: is a named pipe (FIFO), not a regular file", "Fix: save the data to a regular file"]),
+    case("train-file-is-dev-zero", {}, TRAIN + ["--train", "/dev/zero"], ["/dev/zero: is a character device"]),
+    case("evaluate-data-is-a-fifo", {"dev.tsv": FIFO}, ["evaluate", "{model}", "--data", "{tmp}/dev.tsv"],
+         ["dev.tsv: is a named pipe (FIFO)"]),
+    case("pretrain-corpus-is-a-fifo", {"corpus.txt": FIFO},
+         ["pretrain", "--corpus", "{tmp}/corpus.txt", "--size", "tiny", "--output", "{tmp}/out"],
+         ["corpus.txt: is a named pipe (FIFO)"]),
+    # --- Data that would be misread without a word ---
+    case("tab-inside-a-tsv-text", {"train.tsv": TRAIN_ROWS + "a\ttabbed film\tnegative\n"},
+         TRAIN + ["--train", "{tmp}/train.tsv"],
+         ["train.tsv:4: the row has 3 field(s) when split on tab, but the header (line 1) has 2",
+          "Fix: remove the tab characters inside the text", "--text-column"]),
+    case("unquoted-comma-in-a-csv-text", {"train.csv": "sentence,label\ngood,positive\ngood, but long,negative\n"},
+         TRAIN + ["--train", "{tmp}/train.csv"], ["train.csv:3: the row has 3 field(s)", "quote the field"]),
+    case("row-missing-a-middle-field",
+         {"train.tsv": "id\tsentence\tlabel\tnote\n1\tgood\tpositive\tx\nbad\tnegative\ty\n"},
+         TRAIN + ["--train", "{tmp}/train.tsv", "--text-column", "sentence"],
+         ["train.tsv:3: the row has 3 field(s)", "header (line 1) has 4"]),
+    case("labels-1-and-1.0-are-one-class", {"train.tsv": "sentence\tlabel\ngood\t1\nfine\t1.0\nok\t+1\n"},
+         TRAIN + ["--train", "{tmp}/train.tsv"], ["train.tsv", "at least two labels; got [1]"]),
+    case("cr-only-table-with-a-bad-row", {"train.tsv": TRAIN_ROWS.replace("\n", "\r") + "a fine film\r"},
+         TRAIN + ["--train", "{tmp}/train.tsv"], ["train.tsv:4", "the row has 1 field"]),
+    case("cr-only-conll-line-without-tag", {"train.conll": CONLL.replace("\n", "\r") + "\rMerkel B-PER\rspoke\r"},
+         ["train", "ner", "--backbone", "{backbone}", "--epochs", "1", "--output", "{tmp}/out",
+          "--train", "{tmp}/train.conll"], ["train.conll:8", "too few columns"], marks=NEEDS_NER),
+    case("jsonl-nested-100000-deep", {"train.jsonl": '{"text": "a film", "label": "positive"}\n' + DEEP + "\n"},
+         TRAIN + ["--train", "{tmp}/train.jsonl"], ["train.jsonl:2: the JSON is nested too deeply"]),
+    # --- Options the backbone cannot take ---
+    case("max-length-above-the-backbone", {"train.tsv": TRAIN_ROWS},
+         TRAIN + ["--train", "{tmp}/train.tsv", "--max-length", "4096"],
+         ["--max-length 4096 is above the 128 positions the backbone", "Fix: pass --max-length 128 or less"]),
+    # --- Text that is not Unicode ---
+    case("predict-invalid-utf8-on-stdin", {}, ["predict", "{model}"], ["<standard input>:2", "not valid UTF-8"],
+         b"a great film\nun film g\xe9nial\n"),
+    case("predict-unpaired-surrogate-argument", {}, ["predict", "{model}", "fine", "bad \ud800 film"],
+         ["text argument 2 is not valid UTF-8", "'\\ud800'"]),
+    case("predict-undecodable-byte-argument", {}, ["predict", "{model}", "caf\udce9"],
+         ["text argument 1 is not valid UTF-8"]),
+    # --- Model folders edited or of the wrong type ---
+    case("model-json-is-an-array", {"m": MODEL_COPY, "m/model.json": "[]"}, ["predict", "{tmp}/m", "a film"],
+         ["model.json holds a JSON array, not an object"]),
+    case("kerastl-json-is-a-string", {"m": MODEL_COPY, "m/kerastl.json": '"sentiment"'},
+         ["predict", "{tmp}/m", "a film"], ["kerastl.json holds a JSON string, not an object"]),
+    case("tokenizer-json-is-null", {"m": MODEL_COPY, "m/tokenizer/tokenizer.json": "null"},
+         ["predict", "{tmp}/m", "a film"], ["tokenizer.json holds a JSON null, not a tokenizer config"]),
+    case("tokenizer-names-an-absolute-vocabulary",
+         {"m": MODEL_COPY, "m/tokenizer/tokenizer.json": _edit_json(lambda c: c["config"].update(vocabulary="/etc/passwd"))},
+         ["predict", "{tmp}/m", "a film"], ["tokenizer.json names a vocabulary file ('/etc/passwd')"]),
+    case("task-name-edited-in-kerastl-json", {"m": MODEL_COPY, "m/kerastl.json": _edit_json(lambda c: c.update(task="ner"))},
+         ["predict", "{tmp}/m", "a film"], ["kerastl.json names the task 'ner'", "saved by", "SentimentTask"],
+         marks=NEEDS_NER),
+    # --- Run folders for `kerastl report` ---
+    case("report-image-outside-the-run", {**RUN, "run/metrics.json": json.dumps(
+         {"task": "sentiment", "report_items": [{"title": "x", "image": "../../etc/passwd"}]})},
+         ["report", "{tmp}/run"], ["metrics.json names the report image '../../etc/passwd'", "outside the run folder"]),
+    case("report-metrics-is-an-array", {**RUN, "run/metrics.json": "[1, 2]"}, ["report", "{tmp}/run"],
+         ["metrics.json holds a JSON array"]),
+    case("report-metrics-of-wrong-types", {**RUN, "run/metrics.json": json.dumps(
+         {"task": "sentiment", "per_epoch": [{"loss": 1.0}], "best_epoch": 3, "main_metric": "accuracy"})},
+         ["report", "{tmp}/run"], ["metrics.json is not a metrics file `kerastl train` wrote"]),
+    case("report-metrics-not-json", {**RUN, "run/metrics.json": '{"task": '}, ["report", "{tmp}/run"],
+         ["metrics.json is not valid JSON"]),
 ]
 
 
@@ -130,28 +254,43 @@ def _fill(argument, **values):
 
 
 def _tree_digest(folder):
+    """A hash of every name and byte under `folder` (pipes are named, not read)."""
     digest = hashlib.sha256()
     for path in sorted(Path(folder).rglob("*")):
         digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _invoke_with_timeout(arguments, stdin):
+    """Run the CLI in a thread; a case that blocks (e.g. on a FIFO) fails instead of hanging."""
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(result=CliRunner().invoke(cli, arguments, input=stdin)),
+                              daemon=True)
+    thread.start()
+    thread.join(CASE_TIMEOUT_SECONDS)
+    assert not thread.is_alive(), f"kerastl {' '.join(arguments)} blocked for {CASE_TIMEOUT_SECONDS} s"
+    return outcome["result"]
 
 
 @pytest.mark.parametrize("files, arguments, expected, stdin", CASES)
 def test_bad_input_fails_with_one_clear_line(files, arguments, expected, stdin, tmp_path, tiny_backbone, model):
     for name, content in files.items():
-        write(tmp_path, name, content)
+        _make(tmp_path, name, content, model)
+    before = (_tree_digest(tmp_path), _tree_digest(model))
     values = {"tmp": tmp_path, "backbone": tiny_backbone, "model": model}
-    result = CliRunner().invoke(cli, [_fill(a, **values) for a in arguments], input=stdin)
+    result = _invoke_with_timeout([_fill(a, **values) for a in arguments], stdin)
     message = result.output
     assert result.exit_code != 0, f"expected a failure, got:\n{message}"
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"an uncaught {type(result.exception).__name__}: {result.exception}")
     assert "Traceback" not in message
+    assert len(message.strip().splitlines()) == 1, f"more than one line:\n{message}"
     for text in expected:
         assert text in message, f"{text!r} not in:\n{message}"
     assert not (tmp_path / "out").exists(), "a partial --output folder was left"
+    assert (_tree_digest(tmp_path), _tree_digest(model)) == before, "a file of the user's (or the model) changed"
 
 
 # === Input that is handled, not refused ===

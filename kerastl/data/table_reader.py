@@ -108,7 +108,7 @@ def read_columns(
     for line, fields in rows:
         if not _has_all_columns(fields, indexes):
             _raise_too_few_fields(path, line, fields, needed, delimiter, delimiter_origin)
-        if _width(fields) != width[0]:
+        if _width(fields, width[0]) != width[0]:
             _raise_other_width(path, line, fields, width, delimiter, columns)
         record = {}
         for key, index in indexes.items():
@@ -248,10 +248,10 @@ def _raise_too_few_fields(path, line, fields, needed, delimiter, origin):
     )
 
 
-def _width(fields):
-    """How many fields a row has, not counting empty fields at its end (a trailing delimiter)."""
+def _width(fields, expected):
+    """How many fields a row has; empty fields past the `expected` ones (a trailing delimiter) do not count."""
     count = len(fields)
-    while count > 1 and not fields[count - 1].strip():
+    while count > expected and not fields[count - 1].strip():
         count -= 1
     return count
 
@@ -259,7 +259,7 @@ def _width(fields):
 def _raise_other_width(path, line, fields, width, delimiter, columns):
     expected, source = width
     name = _delimiter_name(delimiter)
-    message = (f"the row has {_width(fields)} field(s) when split on {name}, but {source} has {expected}, "
+    message = (f"the row has {_width(fields, expected)} field(s) when split on {name}, but {source} has {expected}, "
                f"so its columns would be misread")
     if delimiter == "\t":
         fix = ("remove the tab characters inside the text (a TSV field cannot be quoted), or save the table "
