@@ -3,7 +3,8 @@
 Each family gets a tiny random folder in the layout `save_pretrained` writes
 (`kerastl.testing.hugging_face.make_tiny_hugging_face_folder`): it must load as the family's
 keras-hub classes with the file's weights, tokenize English, Korean and emoji, and carry a
-sentiment task through fit, predict, save and `kerastl.load`.
+sentiment task through fit, predict, save and `kerastl.load` (BART, an encoder-decoder, only
+loads and tokenizes here).
 """
 
 import json
@@ -15,7 +16,7 @@ from safetensors.numpy import load_file
 from kerastl import backbones
 from kerastl.errors import BackboneNotFoundError
 from kerastl.tasks import SentimentTask
-from kerastl.testing import TOY_REVIEWS, run_task_test
+from kerastl.testing import ENCODER_FAMILIES, TOY_REVIEWS, run_task_test
 from kerastl.testing.hugging_face import HUGGING_FACE_FAMILIES, make_tiny_hugging_face_folder
 
 #: family -> (model_type, backbone class, tokenizer class, the tokenizer file Transformers writes)
@@ -27,6 +28,7 @@ EXPECTED = {
     "albert": ("albert", "AlbertBackbone", "AlbertTokenizer", "spiece.model"),
     "gpt2": ("gpt2", "GPT2Backbone", "GPT2Tokenizer", "vocab.json"),
     "gemma": ("gemma", "GemmaBackbone", "GemmaTokenizer", "tokenizer.model"),
+    "bart": ("bart", "BartBackbone", "BartTokenizer", "merges.txt"),
 }
 MIXED = "A wonderful film 🎬 이 영화 정말 재미있어요 !"
 
@@ -80,8 +82,10 @@ def test_tokenizes_english_korean_and_emoji_within_the_vocabulary(folder):
     assert any(i != unknown for i in np.asarray(tokenizer("이 영화 정말"))), "Korean became all unknown tokens"
 
 
+@pytest.mark.parametrize("folder", [family for family in sorted(EXPECTED) if family in ENCODER_FAMILIES],
+                         indirect=True)
 def test_a_sentiment_task_round_trips(folder, tmp_path):
-    family, path = folder
+    _, path = folder
     inputs = [MIXED, "the worst movie"]
     _, _, predictions = run_task_test(SentimentTask, path, train=TOY_REVIEWS, inputs=inputs, tmp_path=tmp_path,
                                       task_options={"max_length": 32}, epochs=1, batch_size=4)

@@ -70,6 +70,8 @@ HUGGING_FACE_FAMILIES = {
         HuggingFaceFamily("gemma", "gemma", "GemmaForCausalLM", "GemmaTokenizer", _GEMMA_TOKENS,
                           sentence_piece_file="tokenizer.model",
                           tokenizer_options=(("add_bos_token", True), ("add_eos_token", False))),
+        HuggingFaceFamily("bart", "bart", "BartModel", "BartTokenizer", _ROBERTA_TOKENS,
+                          tokenizer_options=(("add_prefix_space", False), ("errors", "replace"))),
     )
 }
 
@@ -113,7 +115,7 @@ def make_tiny_hugging_face_folder(folder, family, hidden_dim=8, num_layers=1, nu
     `model.safetensors` (the tensors keras-hub's converter reads, named as on the Hub) and the
     family's tokenizer files as Transformers writes them, with a vocabulary learned from
     English, Korean and emoji: `vocab.txt` (BERT, DistilBERT), `vocab.json` + `merges.txt`
-    (RoBERTa, GPT-2), `sentencepiece.bpe.model` (XLM-RoBERTa), `spiece.model` (ALBERT) or
+    (RoBERTa, GPT-2, BART), `sentencepiece.bpe.model` (XLM-RoBERTa), `spiece.model` (ALBERT) or
     `tokenizer.model` (Gemma), plus `tokenizer_config.json` and `special_tokens_map.json`.
 
     Args:
@@ -337,5 +339,37 @@ def _gemma(sizes, tensors):
     }
 
 
+def _bart_attention(tensors, prefix, hidden):
+    for name in ("q_proj", "k_proj", "v_proj", "out_proj"):
+        tensors.linear(f"{prefix}.{name}", hidden, hidden)
+    tensors.layer_norm(f"{prefix}_layer_norm", hidden)
+
+
+def _bart(sizes, tensors):
+    """BART: shared token embeddings, an encoder and a decoder, positions offset by two rows."""
+    hidden, intermediate = sizes.hidden, sizes.intermediate
+    tensors.normal("shared.weight", sizes.vocabulary, hidden)
+    for stack in ("encoder", "decoder"):
+        tensors.normal(f"{stack}.embed_positions.weight", sizes.positions + 2, hidden)
+        tensors.layer_norm(f"{stack}.layernorm_embedding", hidden)
+        for i in range(sizes.layers):
+            layer = f"{stack}.layers.{i}."
+            _bart_attention(tensors, layer + "self_attn", hidden)
+            if stack == "decoder":
+                _bart_attention(tensors, layer + "encoder_attn", hidden)
+            tensors.linear(layer + "fc1", intermediate, hidden)
+            tensors.linear(layer + "fc2", hidden, intermediate)
+            tensors.layer_norm(layer + "final_layer_norm", hidden)
+    return {
+        "d_model": hidden, "num_hidden_layers": sizes.layers, "encoder_layers": sizes.layers,
+        "decoder_layers": sizes.layers, "encoder_attention_heads": sizes.heads,
+        "decoder_attention_heads": sizes.heads, "encoder_ffn_dim": intermediate, "decoder_ffn_dim": intermediate,
+        "max_position_embeddings": sizes.positions, "activation_function": "gelu", "dropout": 0.1,
+        "attention_dropout": 0.1, "activation_dropout": 0.1, "scale_embedding": False, "init_std": 0.02,
+        "pad_token_id": 1, "bos_token_id": 0, "eos_token_id": 2, "decoder_start_token_id": 2,
+        "is_encoder_decoder": True,
+    }
+
+
 _LAYOUTS = {"bert": _bert, "distil_bert": _distil_bert, "roberta": _roberta, "xlm_roberta": _roberta,
-            "albert": _albert, "gpt2": _gpt2, "gemma": _gemma}
+            "albert": _albert, "gpt2": _gpt2, "gemma": _gemma, "bart": _bart}
