@@ -127,7 +127,8 @@ def make_tiny_hugging_face_folder(folder, family, hidden_dim=8, num_layers=1, nu
         seed: the initialization seed.
 
     Returns:
-        The folder's `Path`; pass it as `backbone=` to any task.
+        The folder's `Path`; pass it as `backbone=` to a task (BART, an encoder-decoder, suits
+        `TranslationTask` only).
 
     Raises:
         ValueError: for a family this function cannot write.
