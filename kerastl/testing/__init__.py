@@ -7,7 +7,7 @@ Plugin authors test their task the way kerastl tests its own:
 >>> run_task_test(MyTask, backbone_dir, train=[...], inputs=["some text"], tmp_path=tmp_path)  # doctest: +SKIP
 """
 
-from kerastl.testing.hugging_face import make_tiny_hugging_face_bert
+from kerastl.testing.hugging_face import HUGGING_FACE_FAMILIES, make_tiny_hugging_face_bert, make_tiny_hugging_face_folder
 from kerastl.testing.task_test import assert_predictions_close, run_task_test
 from kerastl.testing.tiny_backbones import ENCODER_FAMILIES, FAMILIES, make_tiny_backbone
 from kerastl.testing.tiny_tokenizers import KOREAN_LINES, TINY_WORDS
@@ -25,6 +25,6 @@ TOY_REVIEWS = [
 ]
 
 __all__ = [
-    "ENCODER_FAMILIES", "FAMILIES", "KOREAN_LINES", "TINY_WORDS", "TOY_REVIEWS", "assert_predictions_close",
-    "make_tiny_backbone", "make_tiny_hugging_face_bert", "run_task_test",
+    "ENCODER_FAMILIES", "FAMILIES", "HUGGING_FACE_FAMILIES", "KOREAN_LINES", "TINY_WORDS", "TOY_REVIEWS", "assert_predictions_close",
+    "make_tiny_backbone", "make_tiny_hugging_face_bert", "make_tiny_hugging_face_folder", "run_task_test",
 ]
