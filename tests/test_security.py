@@ -207,3 +207,49 @@ def test_type_confusion_on_the_command_line_is_one_line(model):
     result = CliRunner().invoke(cli, ["predict", str(model), "a film"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.count("\n") == 1 and "model.json holds a JSON array" in result.output
+
+
+# === Oversized configs: refused from the weights file's size, before anything is built ===
+
+def _set_everywhere(key, value):
+    def edit(config):
+        pending = [config]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                if key in item:
+                    item[key] = value
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+        return config
+    return edit
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("vocabulary_size", 300_000_000, r"vocabulary_size=300000000 but the weights file holds \d+ values"),
+    ("num_layers", 100_000, r"num_layers=100000 but the weights file holds \d+ arrays"),
+    ("hidden_dim", 4096, r"vocabulary_size=\d+ x hidden_dim=4096 is more than the \d+ values"),
+    ("intermediate_dim", 10_000_000, r"intermediate_dim=10000000 but the weights file holds"),
+])
+def test_an_oversized_config_is_refused_before_building(model, key, value, message):
+    _edit_json(model / "model.json", _set_everywhere(key, value))
+    with pytest.raises(ModelLoadError, match=rf"model.json does not fit the weights in model.weights.h5: {message}"):
+        kerastl.load(model)
+
+
+def test_a_config_of_100000_layers_is_refused(model):
+    def many_layers(config):
+        layer = {"class_name": "Dropout", "config": {"rate": 0.1}, "module": "keras.layers"}
+        config["config"]["layers"].extend([layer] * 100_000)
+        return config
+
+    _edit_json(model / "model.json", many_layers)
+    with pytest.raises(ModelLoadError, match=r"it has \d+ layers but the weights file only \d+ arrays"):
+        kerastl.load(model)
+
+
+def test_a_weights_file_that_is_not_hdf5_is_refused(model):
+    (model / "model.weights.h5").write_text("not weights")
+    with pytest.raises(ModelLoadError, match=r"model.weights.h5 is not a readable weights file"):
+        kerastl.load(model)

@@ -502,6 +502,7 @@ class Task:
                 raise ModelLoadError(f"{folder} is incomplete: {required} is missing. Fix: save the model again.")
         task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
         model_config = _read_json_object(folder / MODEL_CONFIG_FILE)
+        _check_model_size(folder, model_config)
         try:
             # Safe mode: a model file can only name registered classes, never run stored code (lambdas).
             task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
@@ -596,6 +597,77 @@ def _read_json_object(path):
         raise ModelLoadError(f"{path} holds a JSON {json_type_name(content)}, not an object, so kerastl did not "
                              "write it. Fix: save the model again.")
     return content
+
+
+#: Config keys that size one axis of a weight array: none can exceed the weights file's values.
+SIZE_KEYS = ("vocabulary_size", "hidden_dim", "intermediate_dim", "embedding_dim", "num_classes", "units",
+             "input_dim", "output_dim", "max_sequence_length", "num_heads", "key_dim", "num_layers")
+#: Pairs of keys whose product is the size of one weight array (a token embedding, a feed-forward kernel).
+MATRIX_KEYS = (("vocabulary_size", "hidden_dim"), ("vocabulary_size", "embedding_dim"),
+               ("intermediate_dim", "hidden_dim"))
+
+
+def _check_model_size(folder, model_config):
+    """Refuse a model config that would allocate more than its weights file holds, before building it.
+
+    The weights file states how many values and arrays the model has. A config axis (e.g. a
+    vocabulary size) or a weight matrix larger than all of them together, more stacked layers
+    than arrays, or far more layers than arrays cannot belong to these weights: building it
+    would only exhaust memory.
+    """
+    values, arrays = _weights_file_size(folder / WEIGHTS_FILE)
+    configs = list(_dicts_in(model_config))
+    layers = sum(1 for config in configs if "class_name" in config)
+    if layers > 8 * arrays + 256:
+        _raise_too_large(folder, f"it has {layers} layers but the weights file only {arrays} arrays")
+    for config in configs:
+        sizes = {key: config[key] for key in SIZE_KEYS if isinstance(config.get(key), int)}
+        for key, size in sizes.items():
+            limit = arrays if key == "num_layers" else values
+            if size > limit:
+                _raise_too_large(folder, f"{key}={size} but the weights file holds {limit} "
+                                         f"{'arrays' if key == 'num_layers' else 'values'}")
+        for rows, columns in MATRIX_KEYS:
+            if rows in sizes and columns in sizes and sizes[rows] * sizes[columns] > values:
+                _raise_too_large(folder, f"{rows}={sizes[rows]} x {columns}={sizes[columns]} is more than the "
+                                         f"{values} values of the weights file")
+
+
+def _weights_file_size(path):
+    """The number of values and of arrays in a Keras weights file, read from its metadata only."""
+    import h5py
+
+    counts = [0, 0]
+
+    def count(name, item):
+        if isinstance(item, h5py.Dataset):
+            counts[0] += int(np.prod(item.shape, dtype=np.int64))
+            counts[1] += 1
+
+    try:
+        with h5py.File(path, "r") as weights:
+            weights.visititems(count)
+    except (OSError, ValueError) as error:
+        raise ModelLoadError(f"{path} is not a readable weights file ({_error_summary(error)}). "
+                             "Fix: save the model again.")
+    return counts[0], counts[1]
+
+
+def _dicts_in(value):
+    """Every dict nested in a parsed JSON value, without recursion (a deep file cannot overflow)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            yield item
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _raise_too_large(folder, why):
+    raise ModelLoadError(f"{folder / MODEL_CONFIG_FILE} does not fit the weights in {WEIGHTS_FILE}: {why}. "
+                         "Building it would only exhaust memory. Fix: save the model again.")
 
 
 def _check_saved_class(folder, description, task_class):
