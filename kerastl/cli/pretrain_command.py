@@ -49,7 +49,7 @@ def pretrain(objective, corpus, output, size, vocabulary_size, sequence_length, 
 
     column = int(text_column) if text_column is not None and text_column.isdigit() else text_column
     metrics = run_pretraining(
-        [Path(path) for path in corpus], output,  # paths, never taken for text objective=objective, size=size, vocabulary_size=vocabulary_size,
+        [Path(path) for path in corpus], output, objective=objective, size=size, vocabulary_size=vocabulary_size,
         sequence_length=sequence_length, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
         time_budget_minutes=time_budget_minutes, checkpoint_every=checkpoint_every, seed=seed,
         held_out_fraction=held_out_fraction, max_steps=max_steps, lowercase=lowercase,
