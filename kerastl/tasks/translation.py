@@ -357,7 +357,9 @@ class TranslationTask(Task):
 
             @tf.function(input_signature=[tf.RaggedTensorSpec([None, None], tf.int32)])
             def detokenize_ids(ids):
-                return tf.strings.strip(tokenizer.detokenize(ids))
+                # Byte-level pieces can end mid-character: invalid UTF-8 becomes U+FFFD.
+                text = tf.strings.unicode_transcode(tokenizer.detokenize(ids), "UTF-8", "UTF-8", errors="replace")
+                return tf.strings.strip(text)
 
             self._detokenize = detokenize_ids
         return self._detokenize

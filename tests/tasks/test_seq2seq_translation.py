@@ -31,7 +31,7 @@ def family_backbone(request, tmp_path_factory):
 def trained(family_backbone):
     _, folder = family_backbone
     task = TranslationTask(str(folder), learning_rate=1e-2, warmup_ratio=0.0, **TINY)
-    task.fit(PAIRS, epochs=6, batch_size=4, verbose=0)
+    task.fit(PAIRS, epochs=10, batch_size=4, verbose=0)
     return task
 
 
@@ -44,7 +44,7 @@ def test_a_seq2seq_backbone_is_fine_tuned_whole_with_its_own_tokenizer(trained):
     assert trained.model.output.shape[-1] == trained.tokenizer.vocabulary_size()
     assert len(trained.model.trainable_weights) == len(translator.backbone.trainable_weights)
     losses = trained.history.history["loss"]
-    assert losses[-1] < losses[0] - 0.3, losses
+    assert losses[-1] < 0.95 * losses[0], losses
 
 
 def test_sequences_are_packed_as_keras_hub_packs_the_family(trained):
@@ -70,7 +70,7 @@ def test_evaluate_predict_save_and_load(trained, tmp_path):
     predictions = trained.predict(SOURCES)
     assert all(isinstance(p.translation, str) and p.source == s for p, s in zip(predictions, SOURCES))
     trained.save(tmp_path / "model")
-    assert not (tmp_path / "model" / "target_tokenizer").exists()
+    assert [path.parent.name for path in (tmp_path / "model").rglob("tokenizer.json")] == ["tokenizer"]
     loaded = kerastl.load(tmp_path / "model")
     assert loaded.seq2seq and loaded.target_tokenizer is None
     assert [p.to_dict() for p in loaded.predict(SOURCES)] == [p.to_dict() for p in predictions]
@@ -87,6 +87,16 @@ def test_translations_are_the_backbone_tokenizers_detokenized_ids(trained):
         ids = [i for i in ids if i not in (trained.tokenizer.pad_token_id, trained.tokenizer.start_token_id)]
         assert prediction.translation == trained.tokenizer.detokenize([ids])[0].strip()
         assert prediction.tokens == [trained.tokenizer.id_to_token(i) for i in ids]
+
+
+def test_byte_pieces_that_end_inside_a_character_become_the_replacement_character(trained, family_backbone):
+    if family_backbone[0] != "bart":
+        pytest.skip("only byte-level BPE (BART) has pieces that hold part of a character")
+    lone_byte = trained.tokenizer.token_to_id("\u00a1")  # the piece of byte 0xA1, a UTF-8 continuation byte
+    ids = np.full(TINY["max_target_length"] - 2, trained.tokenizer.pad_token_id)
+    ids[:3] = [trained.tokenizer.token_to_id("a"), lone_byte, trained.tokenizer.end_token_id]
+    (prediction,) = trained.decode([ids], trained.read(["a"]))
+    assert prediction.translation == "a\ufffd"
 
 
 @pytest.mark.parametrize("num_beams", [1, 3])
