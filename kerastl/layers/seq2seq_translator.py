@@ -5,6 +5,9 @@ from keras import ops
 
 from kerastl.backbone_families import SEQ2SEQ, architecture_of
 
+#: T5's attention query and value projections, which keras-hub's default LoRA names miss.
+T5_LORA_LAYERS = ["query_projector", "value_projector"]
+
 
 @keras.saving.register_keras_serializable(package="kerastl")
 class Seq2SeqTranslator(keras.layers.Layer):
@@ -24,9 +27,13 @@ class Seq2SeqTranslator(keras.layers.Layer):
     Args:
         backbone: a keras-hub encoder-decoder backbone (`keras_hub.models.BartBackbone`,
             `keras_hub.models.T5Backbone`).
+        lora_rank: when set, low-rank adaptation of this rank on the attention query and value
+            projections (keras-hub's `enable_lora`, with T5's projections added to its default
+            names; unless the backbone has LoRA already); the backbone's own weights are then
+            frozen.
 
     Raises:
-        ValueError: when `backbone` is not an encoder-decoder.
+        ValueError: when `backbone` is not an encoder-decoder, or for an invalid `lora_rank`.
 
     Example:
 
@@ -38,8 +45,10 @@ class Seq2SeqTranslator(keras.layers.Layer):
     (1, 2, 50265)
     """
 
-    def __init__(self, backbone, **kwargs):
+    def __init__(self, backbone, lora_rank=None, **kwargs):
         super().__init__(**kwargs)
+        if lora_rank is not None and (not isinstance(lora_rank, int) or lora_rank <= 0):
+            raise ValueError(f"`lora_rank` must be a positive integer or None. Received: lora_rank={lora_rank!r}")
         if architecture_of(backbone) != SEQ2SEQ:
             raise ValueError(
                 f"`Seq2SeqTranslator` needs an encoder-decoder backbone such as BART or T5; "
@@ -47,7 +56,12 @@ class Seq2SeqTranslator(keras.layers.Layer):
             )
 
         # === Layers ===
+        if lora_rank is not None and not _has_lora(backbone):
+            backbone.enable_lora(lora_rank, target_layer_names=backbone.default_lora_layer_names() + T5_LORA_LAYERS)
         self.language_model = seq2seq_lm_class(backbone)(backbone=backbone, preprocessor=None, compile=False)
+
+        # === Config ===
+        self.lora_rank = lora_rank
 
     @property
     def backbone(self):
@@ -124,7 +138,7 @@ class Seq2SeqTranslator(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
-        config["backbone"] = keras.saving.serialize_keras_object(self.backbone)
+        config.update({"backbone": keras.saving.serialize_keras_object(self.backbone), "lora_rank": self.lora_rank})
         return config
 
     @classmethod
@@ -132,6 +146,10 @@ class Seq2SeqTranslator(keras.layers.Layer):
         config = dict(config)
         config["backbone"] = keras.saving.deserialize_keras_object(config["backbone"])
         return cls(**config)
+
+
+def _has_lora(backbone):
+    return any(getattr(layer, "lora_enabled", False) for layer in backbone._flatten_layers(include_self=False))
 
 
 def seq2seq_lm_class(backbone):

@@ -252,7 +252,7 @@ class TranslationTask(Task):
                 f"Received: max_target_length={self.max_target_length}"
             )
         inputs = self.model_inputs()
-        logits = Seq2SeqTranslator(backbone, name="seq2seq_translator")(inputs)
+        logits = Seq2SeqTranslator(backbone, lora_rank=self.lora_rank, name="seq2seq_translator")(inputs)
         return keras.Model(inputs, logits, name="translator")
 
     def loss(self):

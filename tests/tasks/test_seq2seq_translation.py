@@ -110,6 +110,19 @@ def test_cached_and_uncached_decoding_agree(trained, family_backbone, num_beams)
         assert len(a) == TINY["max_target_length"] - prompt_length
 
 
+def test_lora_adapts_the_attention_of_both_families_and_survives_save_and_load(family_backbone, tmp_path):
+    task = TranslationTask(str(family_backbone[1]), lora_rank=2, **TINY)
+    task.prepare(task.read(PAIRS))
+    trainable = {weight.path for weight in task.model.trainable_weights}
+    assert trainable and len(trainable) < len(task.model.weights)
+    assert any("lora" in path for path in trainable)
+    assert all("lora" in path or path.endswith("/bias") for path in trainable)  # Keras keeps LoRA layers' biases
+    task.save(tmp_path / "model")
+    loaded = kerastl.load(tmp_path / "model")
+    assert {weight.path for weight in loaded.model.trainable_weights} == trainable
+    assert [p.to_dict() for p in loaded.predict(SOURCES[:2])] == [p.to_dict() for p in task.predict(SOURCES[:2])]
+
+
 def test_cli_trains_a_bart_preset_whole_and_predicts(tmp_path):
     from kerastl.cli.main import cli
 
