@@ -19,12 +19,13 @@ from kerastl.errors import OutputError
 #: The file a run writes into its output folder when it starts, naming the output's kind.
 RUN_MARKER = ".kerastl-run.json"
 
-#: For each kind of output folder: the file that proves a finished one, and what it holds.
+#: For each kind of output folder: the file that proves a finished one, what it holds, and
+#: whether a finished one with a checkpoint is continued by the same command (pretraining is).
 OUTPUT_KINDS = {
-    "model": ("kerastl.json", "a kerastl model"),
-    "export": ("assets.extra/kerastl_export.json", "a kerastl export (SavedModel)"),
-    "pretrain": ("pretrain_metrics.json", "a kerastl pretrained backbone"),
-    "curve": ("curve.json", "a kerastl learning curve"),
+    "model": ("kerastl.json", "a kerastl model", False),
+    "export": ("assets.extra/kerastl_export.json", "a kerastl export (SavedModel)", False),
+    "pretrain": ("pretrain_metrics.json", "a kerastl pretrained backbone", True),
+    "curve": ("curve.json", "a kerastl learning curve", False),
 }
 
 #: A resumable checkpoint: a folder holding one is continued by the same command, not replaced.
@@ -32,10 +33,16 @@ CHECKPOINT_STATE = "checkpoint/state.json"
 
 
 @contextlib.contextmanager
-def atomic_folder(path):
+def atomic_folder(path, keep=()):
     """Yield a temporary folder beside `path`; on success it replaces `path` in one rename.
 
     If the block raises, the temporary folder is removed and `path` keeps what it had.
+
+    Args:
+        path: the folder to write.
+        keep: names of entries of the existing `path` to carry into the new folder (hard
+            links, or copies where links cannot be made), so they survive the replacement
+            in the same rename: e.g. a run's checkpoint until its metrics are written.
 
     Example:
 
@@ -49,6 +56,8 @@ def atomic_folder(path):
     os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes private folders; a saved model is a normal one
     try:
         yield work
+        for name in keep:
+            _link_copy(path / name, work / name)
         if path.exists():
             old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old-"))
             os.replace(path, old / path.name)
@@ -112,19 +121,24 @@ def check_output_folder(path, kind, overwrite=False):
     'new'
     """
     path = Path(path)
-    proof, description = OUTPUT_KINDS[kind]
+    proof, description, finished_continues = OUTPUT_KINDS[kind]
     if path.is_symlink() or (path.exists() and not path.is_dir()):
         raise OutputError(f"--output {path} exists and is not a folder. Fix: choose a new folder for --output.")
     _check_writable(path)
     if not path.exists() or not any(path.iterdir()):
         return "new"
-    if _run_marker_kind(path) == kind or (kind in ("model", "pretrain") and (path / CHECKPOINT_STATE).is_file()):
+    checkpoint = kind in ("model", "pretrain") and (path / CHECKPOINT_STATE).is_file()
+    if _run_marker_kind(path) == kind:
         return "resume"
     if (path / proof).is_file():
+        if finished_continues and checkpoint:
+            return "resume"
         if not overwrite:
             raise OutputError(f"--output {path} already holds {description}. Fix: pass --overwrite to replace it "
                               "(overwrite=True in Python), or choose a new folder.")
         return "replace"
+    if checkpoint:
+        return "resume"
     raise OutputError(f"--output {path} is a folder of other files, not {description} folder; kerastl never "
                       "replaces it, even with --overwrite. Fix: choose a new or empty folder for --output.")
 
@@ -194,12 +208,40 @@ def remove_leftovers(path):
     """
     path = Path(path)
     if path.parent.is_dir():
+        _restore_moved_aside(path)
         for pattern in (f".{path.name}.tmp-*", f".{path.name}.old-*", f".{path.name}.logs-*"):
             for leftover in path.parent.glob(pattern):
                 _remove(leftover)
     if path.is_dir() and not path.is_symlink():
         for leftover in path.glob(".*.tmp-*"):
             _remove(leftover)
+
+
+def _restore_moved_aside(path):
+    """Put back the folder an `atomic_folder` replacement had moved aside when a kill left `path` missing."""
+    if path.exists():
+        return
+    for aside in sorted(path.parent.glob(f".{path.name}.old-*")):
+        if (aside / path.name).is_dir():
+            os.replace(aside / path.name, path)
+            return
+
+
+def _link_copy(source, target):
+    """Copy the file or folder `source` to `target` as hard links (copies where linking fails)."""
+    if source.is_symlink() or not source.exists():
+        return
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(source, target)
+
+
+def _link_or_copy(source, target):
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _run_marker_kind(path):

@@ -5,7 +5,6 @@ import importlib.util
 import json
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,12 +17,14 @@ from kerastl.errors import KerastlError
 from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
 from kerastl.run_config import CONFIG_FILE, data_source_for_config, write_run_config
 from kerastl.tasks import Task, get_task
-from kerastl.training import is_chief, resolve_distribution
+from kerastl.training import is_chief, read_checkpoint, resolve_distribution
 
 METRICS_FILE = "metrics.json"
 TRAINING_PLOT_FILE = "training.png"
 TENSORBOARD_FOLDER = "tensorboard"
 CHECKPOINT_FOLDER = "checkpoint"
+#: The per-epoch metrics of a run with checkpoints, so a resumed run reports every epoch.
+EPOCHS_FILE = "checkpoint_epochs.json"
 
 
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
@@ -49,8 +50,9 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         train_sample: how many training records are scored each epoch beside the validation
             data, for the training curve of the task's metric.
         checkpoint_every: when set, checkpoint every this many steps into `output/checkpoint`;
-            running the same training again after an interruption resumes from there. The
-            final save replaces the folder, checkpoint included.
+            running the same training again after an interruption resumes from there, and
+            reports the epochs before the interruption too. The checkpoint is removed once
+            `metrics.json` is written.
         distribution: "mirrored", "multiworker" or "tpu" (or a `tf.distribute.Strategy`) to
             train over several devices or workers. With several workers, every worker trains
             (each on its share of each batch) and only the chief writes into `output`: the model,
@@ -129,8 +131,12 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
            train_sample, checkpoint_every, strategy, writes):
     train_records = task.read(train, **read_options)
     validation_records = task.read(validation, **read_options) if validation is not None else None
+    record_file = output / EPOCHS_FILE if checkpoint_every and writes else None
     epoch_metrics = EpochMetricsCallback(task, validation_records, train_records, train_sample=train_sample,
-                                         verbose=verbose not in (0, False))
+                                         verbose=verbose not in (0, False), record_file=record_file)
+    if record_file is not None:
+        state = read_checkpoint(output / CHECKPOINT_FOLDER) or {}
+        epoch_metrics.restore(int(state.get("step") or 0) // max(1, int(state.get("steps_per_epoch") or 1)))
     callbacks = [epoch_metrics]
     if writes:
         write_run_marker(output, "model")
@@ -162,7 +168,8 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
     if not writes:
         summary["saved"] = False  # with several workers, only the chief writes the model and its files
         return summary
-    _save_keeping_logs(task, output, output / TENSORBOARD_FOLDER if tensorboard else None)
+    # The checkpoint and the run marker stay until metrics.json is written: a kill before then reruns from them.
+    task.save(output, overwrite=True, keep=(RUN_MARKER, CHECKPOINT_FOLDER, EPOCHS_FILE, TENSORBOARD_FOLDER))
     write_run_config(output / CONFIG_FILE, {
         "task": task_name,
         "train": data_source_for_config(train),
@@ -182,21 +189,10 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         summary["report_items"] = [item.to_dict() for item in items]
     with atomic_file(output / METRICS_FILE) as file:
         json.dump(summary, file, indent=2, ensure_ascii=False, default=str)
+    (output / RUN_MARKER).unlink(missing_ok=True)  # first: from here on the folder is a finished model
+    shutil.rmtree(output / CHECKPOINT_FOLDER, ignore_errors=True)
+    (output / EPOCHS_FILE).unlink(missing_ok=True)
     return summary
-
-
-def _save_keeping_logs(task, output, log_folder):
-    """Save the model (which replaces the whole folder) without losing TensorBoard logs in it."""
-    if log_folder is None or not log_folder.is_dir():
-        task.save(output, overwrite=True)
-        return
-    aside = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.logs-"))
-    try:
-        os.replace(log_folder, aside / log_folder.name)
-        task.save(output, overwrite=True)
-        os.replace(aside / log_folder.name, output / log_folder.name)
-    finally:
-        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _task_options_for_config(task):

@@ -169,3 +169,36 @@ def test_leftovers_of_killed_runs_are_removed(tmp_path):
     remove_leftovers(output)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp-1", "out"]
     assert [p.name for p in output.iterdir()] == ["keep.txt"]
+
+
+def test_a_folder_write_keeps_the_named_entries(tmp_path):
+    target = tmp_path / "run"
+    (target / "checkpoint").mkdir(parents=True)
+    (target / "checkpoint" / "state.json").write_text('{"step": 6}')
+    (target / "old-model.txt").write_text("old")
+    with atomic_folder(target, keep=("checkpoint", "not-there")) as folder:
+        (folder / "kerastl.json").write_text("{}")
+    assert sorted(p.name for p in target.iterdir()) == ["checkpoint", "kerastl.json"]
+    assert (target / "checkpoint" / "state.json").read_text() == '{"step": 6}'
+
+
+def test_a_folder_moved_aside_by_a_killed_replacement_is_restored(tmp_path):
+    """A kill between the two renames of a replacement leaves the old folder aside: it comes back."""
+    (tmp_path / ".run.old-x1" / "run").mkdir(parents=True)
+    (tmp_path / ".run.old-x1" / "run" / ".kerastl-run.json").write_text('{"kind": "model"}')
+    (tmp_path / ".run.tmp-x2").mkdir()
+    remove_leftovers(tmp_path / "run")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+    assert check_output_folder(tmp_path / "run", "model") == "resume"
+
+
+def test_a_finished_pretraining_with_a_checkpoint_is_continued(tmp_path):
+    (tmp_path / "bb" / "checkpoint").mkdir(parents=True)
+    (tmp_path / "bb" / "checkpoint" / "state.json").write_text("{}")
+    (tmp_path / "bb" / "pretrain_metrics.json").write_text("{}")
+    assert check_output_folder(tmp_path / "bb", "pretrain") == "resume"
+    (tmp_path / "m" / "checkpoint").mkdir(parents=True)
+    (tmp_path / "m" / "checkpoint" / "state.json").write_text("{}")
+    (tmp_path / "m" / "kerastl.json").write_text("{}")
+    with pytest.raises(OutputError, match="already holds a kerastl model"):
+        check_output_folder(tmp_path / "m", "model")

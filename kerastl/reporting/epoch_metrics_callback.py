@@ -1,8 +1,12 @@
 """`EpochMetricsCallback`: the task's own metrics on validation data after every epoch."""
 
+import json
+from pathlib import Path
+
 import keras
 import numpy as np
 
+from kerastl.atomic_files import atomic_file
 from kerastl.reporting.main_metric import headline_metrics, main_metric_name
 
 
@@ -20,6 +24,8 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         train_sample: how many training records to evaluate (0 for none).
         batch_size: batch size for the evaluations.
         verbose: print one line of metrics after each epoch.
+        record_file: a JSON file the epochs are written to after each one, so a resumed run
+            (see `restore`) reports the epochs before its interruption too; None: no file.
 
     Example:
 
@@ -31,7 +37,7 @@ class EpochMetricsCallback(keras.callbacks.Callback):
     """
 
     def __init__(self, task, validation_records=None, train_records=None, train_sample=500, batch_size=64,
-                 verbose=True):
+                 verbose=True, record_file=None):
         super().__init__()
         if train_sample < 0:
             raise ValueError(f"`train_sample` must be 0 or more. Received: train_sample={train_sample!r}")
@@ -48,6 +54,19 @@ class EpochMetricsCallback(keras.callbacks.Callback):
                                                                                       replace=False))]
         self.metric = None
         self.epochs = []
+        self.record_file = Path(record_file) if record_file is not None else None
+
+    def restore(self, finished_epochs):
+        """Take back the first `finished_epochs` epochs from `record_file` (those a checkpoint covers)."""
+        if self.record_file is None or not self.record_file.is_file():
+            return
+        try:
+            record = json.loads(self.record_file.read_text(encoding="utf-8"))
+            epochs = [e for e in record["epochs"] if isinstance(e, dict) and e.get("epoch", 0) <= finished_epochs]
+        except (ValueError, KeyError, TypeError):
+            return  # a record that cannot be read only costs the report its earlier epochs
+        self.epochs = epochs
+        self.metric = record.get("metric") if isinstance(record.get("metric"), str) else None
 
     def on_epoch_end(self, epoch, logs=None):
         logs = dict(logs or {})
@@ -70,6 +89,9 @@ class EpochMetricsCallback(keras.callbacks.Callback):
                     line += f" (training sample of {len(self.sampled_train_records)}: {entry['train'][self.metric]:.4f})"
                 print(line, flush=True)
         self.epochs.append(entry)
+        if self.record_file is not None:
+            with atomic_file(self.record_file) as file:
+                json.dump({"metric": self.metric, "epochs": self.epochs}, file)
 
     def best_epoch(self):
         """Return the best epoch so far as `{"epoch", "metric", "value", "on"}`, or None.

@@ -431,7 +431,7 @@ class Task:
 
     # === Saving ===
 
-    def save(self, path, overwrite=False):
+    def save(self, path, overwrite=False, keep=()):
         """Save the whole task to the folder `path`: config, model, weights and tokenizer.
 
         The folder is written beside `path` and renamed into place when complete, so an
@@ -441,6 +441,8 @@ class Task:
             path: the model folder to write.
             overwrite: replace `path` when it holds a kerastl model already. A folder of
                 other files is never replaced.
+            keep: names of entries of the existing `path` the new folder keeps (a training
+                run keeps its checkpoint and logs until its metrics are written).
 
         Raises:
             OutputError: `path` holds other files, or a model and `overwrite` is False.
@@ -458,7 +460,7 @@ class Task:
                 f"Fix: register it with kerastl.register_task('my_task', {type(self).__name__}) or through "
                 "the 'kerastl.tasks' entry-point group of your package."
             )
-        with atomic_folder(path) as folder:
+        with atomic_folder(path, keep=keep) as folder:
             description = {
                 "format_version": FORMAT_VERSION,
                 "task": registered_name,

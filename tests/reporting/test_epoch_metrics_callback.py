@@ -54,3 +54,22 @@ def test_summary_line():
                "best_epoch": {"epoch": 1, "metric": "f1", "value": 0.5, "on": "validation"}}
     assert summary_line(summary, "out") == ("Trained ner on 100 examples in 5.2 s (1 epoch); "
                                             "best epoch 1: validation f1 0.5000; saved to out")
+
+
+def test_a_resumed_run_takes_back_the_epochs_its_checkpoint_covers(tmp_path):
+    record = tmp_path / "checkpoint_epochs.json"
+    first = EpochMetricsCallback(FakeTask(), validation_records=[{}] * 3, verbose=False, record_file=record)
+    for epoch, loss in enumerate([0.9, 0.5, 0.4]):
+        first.on_epoch_end(epoch, {"loss": loss})
+    resumed = EpochMetricsCallback(FakeTask(), validation_records=[{}] * 3, verbose=False, record_file=record)
+    resumed.restore(finished_epochs=2)  # the checkpoint was written at the end of epoch 2
+    assert [e["epoch"] for e in resumed.epochs] == [1, 2] and resumed.metric == "f1"
+    assert resumed.best_epoch()["epoch"] == 2
+
+
+def test_an_unreadable_record_costs_only_the_earlier_epochs(tmp_path):
+    record = tmp_path / "checkpoint_epochs.json"
+    record.write_text("{not json")
+    callback = EpochMetricsCallback(FakeTask(), verbose=False, record_file=record)
+    callback.restore(finished_epochs=3)
+    assert callback.epochs == []
