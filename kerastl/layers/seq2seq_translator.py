@@ -15,7 +15,8 @@ class Seq2SeqTranslator(keras.layers.Layer):
 
     The layer wraps the backbone in keras-hub's `Seq2SeqLM` task of its family
     (`BartSeq2SeqLM`, `T5Seq2SeqLM`, ...), so training, encoding and cached decoding are
-    keras-hub's own code and the logits come from the backbone's tied token embedding.
+    keras-hub's own code and the logits come from the backbone's token embedding
+    (`token_embedding(..., reverse=True)`: tied, or T5's separate output projection).
 
     Called on `{"token_ids", "padding_mask", "decoder_token_ids"}` (sources and teacher-forced
     target prefixes) it returns the next-token logits `(batch, target_length, vocabulary)`.
@@ -52,7 +53,8 @@ class Seq2SeqTranslator(keras.layers.Layer):
         if architecture_of(backbone) != SEQ2SEQ:
             raise ValueError(
                 f"`Seq2SeqTranslator` needs an encoder-decoder backbone such as BART or T5; "
-                f"{type(backbone).__name__} is an {architecture_of(backbone)}. Received: backbone={backbone.name!r}"
+                f"{type(backbone).__name__} is of the '{architecture_of(backbone)}' kind. Fix: use TranslationTask, "
+                f"which puts a new decoder on other backbones. Received: backbone={backbone.name!r}"
             )
 
         # === Layers ===

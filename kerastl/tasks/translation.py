@@ -13,7 +13,6 @@ from keras import ops
 
 from kerastl.backbone_families import SEQ2SEQ, architecture_of
 from kerastl.errors import DataError
-from kerastl.export.serving_inputs import padded_inputs
 from kerastl.layers import BackboneEncoder, Seq2SeqTranslator, TranslationDecoder
 from kerastl.layers.seq2seq_translator import seq2seq_special_ids
 from kerastl.metrics import translation_metrics
@@ -51,6 +50,7 @@ class TranslationTask(Task):
     tokenizer's `detokenize`, and no target vocabulary is learned or saved:
     `target_vocabulary_size`, `decoder_layers` and `decoder_heads` do not apply. A whole
     pretrained model usually wants a lower `learning_rate` (around 5e-5) than a new decoder.
+    `task.seq2seq` tells which of the two a task runs.
 
     Both train with label-smoothed cross-entropy. `predict` generates with keras-hub's greedy
     or beam sampler over cached attention; `evaluate` reports sacrebleu BLEU and chrF.
@@ -406,6 +406,8 @@ class TranslationTask(Task):
         """Tokenize a `tf.string` batch in the graph as `encode` tokenizes sources."""
         if not self.seq2seq:
             return super().serving_inputs(texts)
+        from kerastl.export.serving_inputs import padded_inputs
+
         special = self._special_ids()
         ids = _packed_ids_in_graph(self.tokenizer, texts, special["encoder_start"], special["end"], self.max_length)
         return padded_inputs(ids, special["pad"])
