@@ -138,3 +138,11 @@ def test_cli_trains_a_bart_preset_whole_and_predicts(tmp_path):
     result = runner.invoke(cli, ["predict", str(tmp_path / "model"), "the red car"])
     assert result.exit_code == 0, result.output
     assert result.output.rstrip("\n").endswith("\tthe red car")
+
+
+def test_seq2seq_translator_refuses_an_encoder_backbone_and_says_what_to_use(tiny_backbone):
+    from kerastl.backbones import load_backbone
+
+    backbone, _ = load_backbone(str(tiny_backbone))
+    with pytest.raises(ValueError, match=r"BertBackbone is of the 'encoder' kind\. Fix: use TranslationTask"):
+        Seq2SeqTranslator(backbone)
