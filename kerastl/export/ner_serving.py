@@ -56,12 +56,13 @@ def entities_in_graph(task, texts):
 
 
 def _word_probabilities(task, token_probabilities, aligned, words):
-    """Each word's tag probabilities, flat over the batch: its first sub-token's, or their mean."""
-    if task.word_pooling == "first":
-        return tf.boolean_mask(token_probabilities, aligned["is_first"].flat_values)
+    """Each word's tag probabilities, flat over the batch: the mean over its pooled sub-tokens
+    (its first one, or all that carry a label), as `NerTask._word_probabilities` pools them."""
+    pooled = aligned["is_first" if task.word_pooling == "first" else "is_labeled"].flat_values
     first_word_of_row = tf.cast(words["words"].row_starts(), tf.int32)
     word_of_token = tf.gather(first_word_of_row, aligned["word_ids"].value_rowids()) + aligned["word_ids"].flat_values
-    return tf.math.unsorted_segment_mean(token_probabilities, word_of_token, tf.size(words["words"].flat_values))
+    return tf.math.unsorted_segment_mean(tf.boolean_mask(token_probabilities, pooled),
+                                         tf.boolean_mask(word_of_token, pooled), tf.size(words["words"].flat_values))
 
 
 def _entity_outputs(texts, words, spans, tag_probabilities, entity_types):

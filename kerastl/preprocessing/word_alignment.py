@@ -4,6 +4,8 @@ import weakref
 
 import tensorflow as tf
 
+from kerastl.preprocessing.tokenizer_kind import BYTE_PAIR, WORD_START_MARKERS, tokenizer_kind
+
 #: One traced alignment function per tokenizer, so repeated calls do not retrace.
 _ALIGNERS = weakref.WeakKeyDictionary()
 
@@ -16,6 +18,18 @@ def align_words(tokenizer, sentences, chunk_size=2048):
     empty (a control character, a lone combining accent the tokenizer drops, ...) becomes the
     tokenizer's unknown token instead of vanishing: every word gets at least one sub-token.
 
+    Each word gets the pieces it has in running text, whatever the tokenizer's kind:
+
+    - byte-level BPE (GPT-2, RoBERTa, BART) marks a word that follows a space with `Ġ`, so every
+      word but a sentence's first is tokenized with its leading space (`ĠMerkel`, as in
+      "Angela Merkel"; Transformers' `add_prefix_space` does the same);
+    - SentencePiece (DeBERTa-v3, XLM-R, ALBERT, Gemma, T5) starts every word with `▁`;
+    - WordPiece needs nothing: a word's pieces are its pieces in running text.
+
+    When a word-start marker (`▁`, `Ġ`) comes out as a bare piece of its own (`▁`, `김민수`), the
+    word's label belongs to the next piece: `is_first` points there and `is_labeled` is False
+    for the bare marker.
+
     Args:
         tokenizer: a keras-hub tokenizer (WordPiece, BPE or SentencePiece).
         sentences: a list of word lists, or a `tf.RaggedTensor` of strings `(sentences, None)`.
@@ -24,7 +38,9 @@ def align_words(tokenizer, sentences, chunk_size=2048):
     Returns:
         A dict of `tf.RaggedTensor`s with shape `(sentences, None)`, without special tokens:
         `token_ids` (int32), `word_ids` (int32, the index of each sub-token's word in its
-        sentence) and `is_first` (bool, whether the sub-token is its word's first).
+        sentence), `is_first` (bool, whether the sub-token is the one its word's label goes
+        to: its first, or its second after a bare SentencePiece `▁`) and `is_labeled` (bool,
+        False only for bare `▁` pieces, which carry no label).
 
     Example:
 
@@ -36,8 +52,10 @@ def align_words(tokenizer, sentences, chunk_size=2048):
     align_chunk = _ALIGNERS.get(tokenizer)
     if align_chunk is None:
         unknown_id = unknown_token_id(tokenizer)
+        kind = tokenizer_kind(tokenizer)
+        marker_id = _bare_marker_id(tokenizer, WORD_START_MARKERS.get(kind))
         align_chunk = tf.function(
-            lambda words: _align(tokenizer, words, unknown_id),
+            lambda words: _align(tokenizer, words, unknown_id, kind == BYTE_PAIR, marker_id),
             input_signature=[tf.RaggedTensorSpec([None, None], tf.string, ragged_rank=1)],
         )
         _ALIGNERS[tokenizer] = align_chunk
@@ -50,15 +68,20 @@ def align_words(tokenizer, sentences, chunk_size=2048):
         ]
         if not pieces:
             empty = tf.ragged.constant([], dtype=tf.int32, ragged_rank=1)
-            return {"token_ids": empty, "word_ids": empty, "is_first": tf.cast(empty, tf.bool)}
+            flags = tf.cast(empty, tf.bool)
+            return {"token_ids": empty, "word_ids": empty, "is_first": flags, "is_labeled": flags}
         if len(pieces) == 1:
             return pieces[0]
         return {key: tf.concat([piece[key] for piece in pieces], axis=0) for key in pieces[0]}
     return align_chunk(sentences)
 
 
-def _align(tokenizer, words, unknown_id):
+def _align(tokenizer, words, unknown_id, space_before_words, marker_id):
     flat_words = words.flat_values
+    word_counts = tf.cast(words.row_lengths(), tf.int32)
+    word_index = tf.ragged.range(word_counts).flat_values
+    if space_before_words:
+        flat_words = tf.where(word_index > 0, tf.strings.join([" ", flat_words]), flat_words)
     pieces = tokenizer(flat_words)
     if not isinstance(pieces, tf.RaggedTensor):
         pieces = tf.RaggedTensor.from_tensor(pieces)
@@ -71,16 +94,36 @@ def _align(tokenizer, words, unknown_id):
     keep = (positions < piece_counts[:, None]) | ((positions == 0) & (piece_counts[:, None] == 0))
     word_pieces = tf.ragged.boolean_mask(with_unknown, keep)
     counts = tf.maximum(piece_counts, 1)
-    word_counts = tf.cast(words.row_lengths(), tf.int32)
     tokens_per_sentence = tf.math.unsorted_segment_sum(counts, words.value_rowids(), words.nrows())
-    word_index = tf.ragged.range(word_counts).flat_values
     word_ids = tf.repeat(word_index, counts)
-    is_first = tf.ragged.range(counts).flat_values == 0
-    return {
-        "token_ids": tf.RaggedTensor.from_row_lengths(word_pieces.flat_values, tokens_per_sentence),
-        "word_ids": tf.RaggedTensor.from_row_lengths(word_ids, tokens_per_sentence),
-        "is_first": tf.RaggedTensor.from_row_lengths(is_first, tokens_per_sentence),
-    }
+    position = tf.ragged.range(counts).flat_values
+    if marker_id is None:
+        is_labeled = tf.ones_like(position, tf.bool)
+        labeled_position = tf.zeros_like(counts)
+    else:  # a bare "▁" / "Ġ" opening a word of several pieces carries no label; the next piece does
+        opens_with_marker = (tf.gather(word_pieces.flat_values, word_pieces.row_starts()) == marker_id) & (counts > 1)
+        is_labeled = ~((position == 0) & tf.repeat(opens_with_marker, counts))
+        labeled_position = tf.cast(opens_with_marker, tf.int32)
+    is_first = position == tf.repeat(labeled_position, counts)
+
+    def per_sentence(values):
+        return tf.RaggedTensor.from_row_lengths(values, tokens_per_sentence)
+
+    return {"token_ids": per_sentence(word_pieces.flat_values), "word_ids": per_sentence(word_ids),
+            "is_first": per_sentence(is_first), "is_labeled": per_sentence(is_labeled)}
+
+
+def _bare_marker_id(tokenizer, marker):
+    """The id of the bare word-start piece `marker` (`▁`, `Ġ`), or None when there is none."""
+    if marker is None:
+        return None
+    try:
+        marker = tokenizer.token_to_id(marker)
+    except (KeyError, ValueError, TypeError):
+        return None
+    if marker is None or marker == unknown_token_id(tokenizer):
+        return None
+    return int(marker)
 
 
 def unknown_token_id(tokenizer):

@@ -179,8 +179,8 @@ class NerTask(Task):
         word_ids = aligned["word_ids"]
         sentence_of_token = word_ids.value_rowids().numpy()
         targets = word_tags[word_ids.flat_values.numpy() + word_starts[sentence_of_token]]
-        if self.label_subtokens == "first":
-            targets = np.where(aligned["is_first"].flat_values.numpy(), targets, IGNORED)
+        labeled = aligned["is_first" if self.label_subtokens == "first" else "is_labeled"]
+        targets = np.where(labeled.flat_values.numpy(), targets, IGNORED)
         targets = tf.RaggedTensor.from_row_splits(targets.astype(np.int32), word_ids.row_splits)
         ignored = SpecialTokens(
             start=IGNORED if SpecialTokens.of(self.tokenizer).start is not None else None,
@@ -248,7 +248,7 @@ class NerTask(Task):
                 window_outputs[order[position]] = row[offset : offset + end - start]
                 position += 1
         word_ids = aligned["word_ids"].to_list()
-        is_first = aligned["is_first"].to_list()
+        pooled = aligned["is_first" if self.word_pooling == "first" else "is_labeled"].to_list()
         outputs, cursor = [], 0
         for index, record in enumerate(records):
             count = 0
@@ -259,21 +259,20 @@ class NerTask(Task):
             merged = merge_windows(window_outputs[cursor : cursor + count], spans, length) if length else \
                 np.zeros((0, len(self.label_set)), "float32")
             cursor += count
-            outputs.append(self._word_probabilities(merged, word_ids[index], is_first[index], len(record["words"])))
+            outputs.append(self._word_probabilities(merged, word_ids[index], pooled[index], len(record["words"])))
         return outputs
 
-    def _word_probabilities(self, logits, word_ids, is_first, word_count):
+    def _word_probabilities(self, logits, word_ids, pooled, word_count):
+        """Each word's tag probabilities: the mean over its `pooled` sub-tokens (its first one
+        under `word_pooling="first"`, all that carry a label under "mean")."""
         probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True)) if len(logits) else logits
         if len(logits):
             probabilities /= probabilities.sum(axis=-1, keepdims=True)
-        word_ids = np.asarray(word_ids, int)
+        pooled = np.asarray(pooled, bool)
+        word_ids = np.asarray(word_ids, int)[pooled]
         result = np.zeros((word_count, len(self.label_set)), "float32")
-        if self.word_pooling == "first":
-            first = np.asarray(is_first, bool)
-            result[word_ids[first]] = probabilities[first]
-        else:
-            np.add.at(result, word_ids, probabilities)
-            result /= np.maximum(np.bincount(word_ids, minlength=word_count), 1)[:, None]
+        np.add.at(result, word_ids, probabilities[pooled])
+        result /= np.maximum(np.bincount(word_ids, minlength=word_count), 1)[:, None]
         return result
 
     # === Results ===

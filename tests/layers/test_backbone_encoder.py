@@ -2,8 +2,10 @@ import keras
 import numpy as np
 import pytest
 
+from kerastl.backbone_families import architecture_of
 from kerastl.backbones import load_backbone
 from kerastl.layers import BackboneEncoder, ClassificationHead
+from kerastl.testing import ENCODER_FAMILIES
 
 TOKEN_IDS = np.array([[2, 10, 11, 12, 3], [2, 13, 3, 0, 0]], "int32")
 PADDING_MASK = TOKEN_IDS != 0
@@ -22,7 +24,7 @@ def run(model):
     return model({"token_ids": TOKEN_IDS, "padding_mask": PADDING_MASK}, training=False)
 
 
-@pytest.mark.parametrize("pooling", ["cls", "mean", "max"])
+@pytest.mark.parametrize("pooling", ["cls", "mean", "max", "last"])
 def test_pooling_ignores_padding(tiny_backbone, pooling):
     backbone, _ = load_backbone(str(tiny_backbone))
     encoder = BackboneEncoder(backbone, pooling=pooling)
@@ -99,3 +101,25 @@ def test_classification_head_works_per_token_and_per_vector():
     assert head(np.zeros((2, 5, 6), "float32")).shape == (2, 5, 4)
     with pytest.raises(ValueError, match="num_classes"):
         ClassificationHead(0)
+
+
+@pytest.mark.parametrize("family", ENCODER_FAMILIES)
+def test_auto_pooling_and_lora_on_every_family(tiny_family_backbone, family):
+    backbone, _ = load_backbone(str(tiny_family_backbone(family)))
+    causal = architecture_of(backbone) == "decoder"
+    encoder = BackboneEncoder(backbone, lora_rank=2)
+    assert encoder.pooling == ("last" if causal else "mean")
+    token_ids = np.array([[5, 6, 7, 8], [5, 6, 0, 0]], "int32")
+    padding_mask = np.array([[1, 1, 1, 1], [1, 1, 0, 0]], bool)
+    outputs = encoder({"token_ids": token_ids, "padding_mask": padding_mask})
+    sequence = np.asarray(outputs["sequence_output"])
+    pooled = np.asarray(outputs["pooled_output"])
+    if causal:  # the last real token of each row, wherever the padding starts
+        np.testing.assert_allclose(pooled, sequence[[0, 1], [3, 1]], atol=1e-5)
+    else:
+        np.testing.assert_allclose(pooled[1], sequence[1, :2].mean(axis=0), atol=1e-5)
+    trainable = [w.path for w in encoder.trainable_weights]
+    assert trainable and all("lora" in path for path in trainable), trainable
+    if causal:
+        with pytest.raises(ValueError, match="causal decoder"):
+            BackboneEncoder(backbone, pooling="cls")

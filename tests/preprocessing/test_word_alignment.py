@@ -1,8 +1,10 @@
 import pytest
 
 from kerastl.backbones import load_backbone
+from kerastl.preprocessing.tokenizer_kind import WORD_START_MARKERS, tokenizer_kind
 from kerastl.preprocessing.word_alignment import align_words, unknown_token_id
 from kerastl.preprocessing.word_splitting import split_words
+from kerastl.testing import FAMILIES
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +53,33 @@ def test_split_words_keeps_character_offsets():
     words, offsets = split_words(text)
     assert words == ["Angela", "Merkel", "met", "Emmanuel", "Macron", "in", "Paris", ",", "didn't", "she", "?"]
     assert all(text[start:end] == word for word, (start, end) in zip(words, offsets))
+
+
+FAMILY_WORDS = ["Angela", "Merkel", "met", "김민수", "in", "Paris", "🎬", "!"]
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_each_words_pieces_detokenize_to_the_word_for_every_family(tiny_family_backbone, family):
+    tokenizer = load_backbone(str(tiny_family_backbone(family)))[1]
+    aligned = align_words(tokenizer, [FAMILY_WORDS])
+    token_ids = aligned["token_ids"].to_list()[0]
+    word_ids = aligned["word_ids"].to_list()[0]
+    first = aligned["is_first"].to_list()[0]
+    labeled = aligned["is_labeled"].to_list()[0]
+    kind = tokenizer_kind(tokenizer)
+    for index, word in enumerate(FAMILY_WORDS):
+        pieces = [token for token, word_id in zip(token_ids, word_ids) if word_id == index]
+        text = tokenizer.detokenize([pieces])
+        text = (text[0] if isinstance(text, list) else text.numpy()[0])
+        text = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+        expected = word.lower() if getattr(tokenizer, "lowercase", False) else word
+        assert text.strip() == expected, (family, word, [tokenizer.id_to_token(i) for i in pieces])
+        tokens = [tokenizer.id_to_token(i) for i in pieces]
+        if kind == "bpe":  # as in running text: every word but the first follows a space
+            assert tokens[0].startswith("\u0120") == (index > 0), tokens
+        flags = [(f, lab) for f, lab, w in zip(first, labeled, word_ids) if w == index]
+        assert sum(f for f, _ in flags) == 1, (word, tokens, flags)  # exactly one piece takes the label
+        labeled_token = tokens[[f for f, _ in flags].index(True)]
+        assert labeled_token not in WORD_START_MARKERS.values() or len(tokens) == 1, (word, tokens)
+        for token, (_, is_labeled) in zip(tokens, flags):
+            assert is_labeled == (not (token in WORD_START_MARKERS.values() and len(tokens) > 1))
