@@ -36,7 +36,8 @@ def _sizes(ctx, param, value):
 @click.option("--text-column", help="Column (name or index) holding the text, for table files.")
 @click.option("--label-column", help="Column (name or index) holding the label, for table files.")
 @click.option("--overwrite", is_flag=True,
-              help="Replace --output when it holds a finished kerastl learning curve; a folder of other files is never replaced.")
+              help="Replace --output when it holds a finished kerastl learning curve "
+                   "(a folder of other files is never replaced).")
 def curve(task, train_path, validation_path, sizes, backbone, output, epochs, batch_size, learning_rate,
           scratch_learning_rate, max_length, seed, text_column, label_column, overwrite):
     """Train TASK at each --sizes, from the pretrained backbone and from random weights.

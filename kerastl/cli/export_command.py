@@ -10,7 +10,8 @@ import click
 @click.option("--output", required=True, type=click.Path(file_okay=False),
               help="Folder for the SavedModel (a new or empty folder, or an earlier export with --overwrite).")
 @click.option("--overwrite", is_flag=True,
-              help="Replace --output when it holds a finished kerastl export; a folder of other files is never replaced.")
+              help="Replace --output when it holds a finished kerastl export "
+                   "(a folder of other files is never replaced).")
 def export(model, output, overwrite):
     """Export the model saved in MODEL as a TensorFlow SavedModel in --output.
 

@@ -33,7 +33,8 @@ SIZES = ("tiny", "mini", "small", "base")
 @click.option("--strip-accents/--no-strip-accents", default=False, show_default=True)
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--overwrite", is_flag=True,
-              help="Replace --output when it holds a finished kerastl backbone without a checkpoint; a folder of other files is never replaced.")
+              help="Replace --output when it holds a finished kerastl backbone without a checkpoint "
+                   "(a folder of other files is never replaced).")
 def pretrain(objective, corpus, output, size, vocabulary_size, sequence_length, epochs, batch_size, learning_rate,
              time_budget_minutes, checkpoint_every, max_steps, held_out_fraction, text_column, lowercase,
              strip_accents, seed, overwrite):

@@ -56,7 +56,8 @@ def _given(**options):
               help="Train over several devices (mirrored), workers (multiworker, from TF_CONFIG: run the same "
                    "command on every worker; only the chief writes --output) or a TPU.")
 @click.option("--overwrite", is_flag=True,
-              help="Replace --output when it holds a finished kerastl model; a folder of other files is never replaced.")
+              help="Replace --output when it holds a finished kerastl model "
+                   "(a folder of other files is never replaced).")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,
