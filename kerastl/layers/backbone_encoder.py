@@ -25,7 +25,8 @@ class BackboneEncoder(keras.layers.Layer):
             choice, "last" for causal decoders (GPT-2, Gemma, Llama, ...) and "mean" for
             encoders. "cls" on a causal decoder is refused: its first token sees only itself.
         freeze: "none" trains every weight, "all" none of the backbone's, and an integer N
-            freezes the embeddings and the bottom N transformer layers.
+            freezes the embeddings and the bottom N transformer layers (of the encoder, for
+            an encoder-decoder such as BART or T5).
         lora_rank: when set, enables low-rank adaptation of this rank on the attention query and
             value projections; the backbone's own weights are then frozen.
 
@@ -80,7 +81,9 @@ class BackboneEncoder(keras.layers.Layer):
         if freeze == "all":
             self.backbone.trainable = False
         elif isinstance(freeze, int) and freeze > 0:
-            transformer_layers = list(getattr(self.backbone, "transformer_layers", []))
+            # Encoder-decoders (BART, T5) freeze from the bottom of their encoder.
+            transformer_layers = list(getattr(self.backbone, "transformer_layers", None)
+                                      or getattr(self.backbone, "encoder_transformer_layers", []))
             if freeze > len(transformer_layers):
                 raise ValueError(
                     f"`freeze` asks for {freeze} frozen layers but the backbone has "

@@ -125,3 +125,13 @@ def test_auto_pooling_and_lora_on_every_family(tiny_family_backbone, family):
     if causal:
         with pytest.raises(ValueError, match="causal decoder"):
             BackboneEncoder(backbone, pooling="cls")
+
+
+@pytest.mark.parametrize("family", ["bart", "t5"])
+def test_freezing_bottom_layers_of_an_encoder_decoder_freezes_its_encoder(tiny_family_backbone, family):
+    backbone, _ = load_backbone(str(tiny_family_backbone(family)))
+    BackboneEncoder(backbone, freeze=1)
+    assert not backbone.encoder_transformer_layers[0].trainable
+    assert all(layer.trainable for layer in backbone.decoder_transformer_layers)
+    with pytest.raises(ValueError, match="has 1"):
+        BackboneEncoder(load_backbone(str(tiny_family_backbone(family)))[0], freeze=2)
