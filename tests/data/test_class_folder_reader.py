@@ -100,3 +100,25 @@ def test_missing_path_plain_file_and_broken_archive(tmp_path):
     broken.write_bytes(b"not a tar archive at all")
     with pytest.raises(DataError, match="cannot read the archive"):
         read_class_folders(broken)
+
+
+def test_a_fifo_among_the_example_files_is_refused_without_blocking(tmp_path):
+    import threading
+
+    (tmp_path / "pos").mkdir()
+    (tmp_path / "neg").mkdir()
+    (tmp_path / "pos" / "1.txt").write_text("Loved it.")
+    os.mkfifo(tmp_path / "neg" / "2.txt")
+    outcome = {}
+
+    def read():
+        try:
+            read_class_folders(tmp_path, classes=("pos", "neg"))
+        except DataError as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive(), "blocked on the FIFO"
+    assert "2.txt: is a named pipe (FIFO), not a regular file" in str(outcome.get("error"))
