@@ -235,6 +235,32 @@ def load_backbone(name=DEFAULT_BACKBONE, load_weights=True, dtype=None):
     return backbone, tokenizer
 
 
+def backbone_architecture(name):
+    """Tell what a backbone is without loading its weights: "encoder", "decoder" or "seq2seq".
+
+    Reads the backbone class from the preset's config (keras-hub preset, Hugging Face folder or
+    hub handle) and classifies it with `kerastl.backbone_families.architecture_of`.
+
+    Args:
+        name: a backbone name (see the module docstring).
+
+    Returns:
+        "encoder" (BERT, RoBERTa, DeBERTa-v3, ...), "decoder" (GPT-2, Gemma, ...) or "seq2seq"
+        (BART, T5).
+
+    Example:
+
+    >>> from kerastl.backbones import backbone_architecture
+    >>> backbone_architecture("minilm-l6")  # doctest: +SKIP
+    'encoder'
+    """
+    from keras_hub.src.utils.preset_utils import get_preset_loader
+
+    from kerastl.backbone_families import architecture_of
+
+    return architecture_of(get_preset_loader(resolve_backbone(name)).check_backbone_class())
+
+
 def available_backbones():
     """List the bundled backbones with where they are installed.
 

@@ -12,6 +12,7 @@ import tensorflow as tf
 from keras import ops
 
 from kerastl.backbone_families import SEQ2SEQ, architecture_of
+from kerastl.backbones import backbone_architecture
 from kerastl.errors import DataError
 from kerastl.layers import BackboneEncoder, Seq2SeqTranslator, TranslationDecoder
 from kerastl.layers.seq2seq_translator import seq2seq_special_ids
@@ -156,7 +157,7 @@ class TranslationTask(Task):
         if self.model is not None:
             return any(isinstance(layer, Seq2SeqTranslator) for layer in self.model.layers)
         if self._architecture is None:
-            self._architecture = _preset_architecture(self.backbone)
+            self._architecture = backbone_architecture(self.backbone)
         return self._architecture == SEQ2SEQ
 
     def setup(self, records):
@@ -569,15 +570,6 @@ def _packed_ids_in_graph(tokenizer, texts, start_ids, end_id, length):
     start = tf.RaggedTensor.from_tensor(tf.fill([rows, len(start_ids)], 0) + tf.constant(start_ids, tf.int32))
     end = tf.RaggedTensor.from_tensor(tf.fill([rows, 1], end_id))
     return tf.concat([start, ids, end], axis=1)
-
-
-def _preset_architecture(backbone):
-    """"encoder", "decoder" or "seq2seq" for a backbone name, read from its preset without loading weights."""
-    from keras_hub.src.utils.preset_utils import get_preset_loader
-
-    from kerastl.backbones import resolve_backbone
-
-    return architecture_of(get_preset_loader(resolve_backbone(backbone)).check_backbone_class())
 
 
 def _heads_of_64_dimensions(width):
