@@ -10,7 +10,9 @@ class SpecialTokens:
     Args:
         start: id put before the tokens (BERT's [CLS]), or None.
         end: id put after the tokens (BERT's [SEP]), or None.
-        pad: id used for padding.
+        pad: id used for padding: the tokenizer's own, or 0 where it has none (GPT-2 has
+            neither a padding nor an unknown token). Padded positions are always masked out by
+            `padding_mask`, so which id fills them never changes a result.
     """
 
     start: object
