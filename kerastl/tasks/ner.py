@@ -362,9 +362,25 @@ class NerTask(Task):
 
 
 def _text_and_offsets(record):
-    """The record's text and each word's character offsets (words joined by spaces if no text)."""
-    if record.get("text") is not None and record.get("offsets") is not None:
-        return record["text"], [tuple(offset) for offset in record["offsets"]]
+    """The record's text and each word's character offsets.
+
+    Offsets come from the record when it has them; else each word is found in the record's
+    text in order (character-per-line files such as KLUE's give the text and its characters);
+    else the text is the words joined by spaces.
+    """
+    text = record.get("text")
+    if text is not None and record.get("offsets") is not None:
+        return text, [tuple(offset) for offset in record["offsets"]]
+    if text is not None:
+        offsets, position = [], 0
+        for word in record["words"]:
+            start = text.find(word, position)
+            if start < 0:
+                break
+            offsets.append((start, start + len(word)))
+            position = start + len(word)
+        else:
+            return text, offsets
     offsets, position = [], 0
     for word in record["words"]:
         offsets.append((position, position + len(word)))
