@@ -53,7 +53,7 @@ def main():
                       "bleu": metrics["bleu"], "chrf": metrics["chrf"]}))
     for prediction, pair in zip(task.predict([pair["source"] for pair in held_out[:5]]), held_out):
         print(f"{pair['source']}\t{prediction.translation}\t(reference: {pair['target']})")
-    task.save(args.output)
+    task.save(args.output, overwrite=True)  # replaces only a model folder an earlier run wrote
 
 
 if __name__ == "__main__":

@@ -37,4 +37,4 @@ for entity_type, scores in sorted(metrics.get("per_type", {}).items()):
     print(f"  {entity_type:5s} F1 {scores['f1']:.4f}")
 for prediction in task.predict(["Angela Merkel met Emmanuel Macron in Paris."]):
     print(prediction.describe())
-task.save(args.output)
+task.save(args.output, overwrite=True)  # replaces only a model folder an earlier run wrote

@@ -37,5 +37,5 @@ metrics = task.evaluate(dev)
 print(f"dev accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}")
 for prediction in task.predict(["An unexpectedly moving film.", "Tedious from start to finish."]):
     print(prediction.describe())
-task.save(args.output)
+task.save(args.output, overwrite=True)  # replaces only a model folder an earlier run wrote
 print(f"saved to {args.output}; reload with kerastl.load({args.output!r})")

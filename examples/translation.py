@@ -40,4 +40,4 @@ metrics = task.evaluate((args.dev_source, args.dev_target))
 print(f"BLEU {metrics['bleu']:.1f}  chrF {metrics['chrf']:.1f}")
 for prediction in task.predict(["A man is riding a bike.", "Two dogs play in the snow."]):
     print(prediction.describe())
-task.save(args.output)
+task.save(args.output, overwrite=True)  # replaces only a model folder an earlier run wrote
