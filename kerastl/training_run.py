@@ -161,9 +161,13 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
     }
     if epoch_metrics.sampled_train_records:
         summary["train_sample_examples"] = len(epoch_metrics.sampled_train_records)
+    validation_predictions = epoch_metrics.validation_predictions
     if validation_records is not None:
+        if validation_predictions is None:  # a resumed run whose epochs were all done before
+            validation_predictions = task.predict(validation_records)
+            epoch_metrics.validation_metrics = task.score(validation_records, validation_predictions)
         summary["validation_examples"] = len(validation_records)
-        summary["validation"] = task.evaluate(validation_records)
+        summary["validation"] = epoch_metrics.validation_metrics
         summary["main_metric"] = main_metric_name(task, summary["validation"])
     if not writes:
         summary["saved"] = False  # with several workers, only the chief writes the model and its files
@@ -184,8 +188,7 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
     })
     plot_training(summary["per_epoch"], output / TRAINING_PLOT_FILE, summary["main_metric"])
     if validation_records is not None and type(task).report_figures is not Task.report_figures:
-        predictions = task.predict(validation_records)
-        items = task.report_figures(validation_records, predictions, output)
+        items = task.report_figures(validation_records, validation_predictions, output)
         summary["report_items"] = [item.to_dict() for item in items]
     with atomic_file(output / METRICS_FILE) as file:
         json.dump(summary, file, indent=2, ensure_ascii=False, default=str)

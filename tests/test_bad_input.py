@@ -221,7 +221,7 @@ CASES = [
          {"m": MODEL_COPY, "m/tokenizer/tokenizer.json": _edit_json(lambda c: c["config"].update(vocabulary="/etc/passwd"))},
          ["predict", "{tmp}/m", "a film"], ["tokenizer.json names a vocabulary file ('/etc/passwd')"]),
     case("task-name-edited-in-kerastl-json", {"m": MODEL_COPY, "m/kerastl.json": _edit_json(lambda c: c.update(task="ner"))},
-         ["predict", "{tmp}/m", "a film"], ["kerastl.json names the task 'ner'", "saved by", "SentimentTask"],
+         ["predict", "{tmp}/m", "a film"], ["kerastl.json names the task 'ner'", "saved by", "ClassificationTask"],
          marks=NEEDS_NER),
     # --- Run folders for `kerastl report` ---
     case("report-image-outside-the-run", {**RUN, "run/metrics.json": json.dumps(

@@ -17,6 +17,8 @@ import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 from kerastl.tasks import SentimentTask
+from kerastl.training import trainer
+clipped_adamw = trainer.warmup_cosine_adamw
 rows = [("a wonderful film", "positive"), ("the best movie", "positive"), ("great music", "positive"),
         ("i loved it", "positive"), ("an awful film", "negative"), ("the worst movie", "negative"),
         ("dull music", "negative"), ("i hated it", "negative")]
@@ -24,15 +26,16 @@ result = {}
 for name, distribution, clip in (("single", None, True), ("mirrored", "mirrored", True),
                                  ("single_unclipped", None, False), ("mirrored_unclipped", "mirrored", False)):
     task = SentimentTask(sys.argv[1], dropout=0.0, learning_rate=1e-3, warmup_ratio=0.0, max_length=16)
-    if not clip:  # Keras clips each replica's gradients before summing them: the one difference
-        compile_with_clipping = task._compile
-        task._compile = lambda steps: (compile_with_clipping(steps), setattr(task.model.optimizer, "clipnorm", None))
+    # Keras clips each replica's gradients before summing them: the one difference.
+    trainer.warmup_cosine_adamw = clipped_adamw if clip else (
+        lambda *args, **kwargs: (lambda optimizer: (setattr(optimizer, "clipnorm", None), optimizer)[1])(
+            clipped_adamw(*args, **kwargs)))
     # One global batch an epoch: tf.distribute rebatches the dataset (half a batch per replica,
     # each padded and grouped by length on its own), so with several batches an epoch the steps
     # would hold other examples than on one device; one batch keeps the comparison exact.
     history = task.fit(rows, epochs=3, batch_size=8, verbose=0, distribution=distribution)
     result[name] = {"loss": history.history["loss"],
-                    "replicas": task.strategy.num_replicas_in_sync if task.strategy else 1,
+                    "replicas": task.trainer.strategy.num_replicas_in_sync if task.trainer.strategy else 1,
                     "scores": [p.score for p in task.predict([text for text, _ in rows])]}
     if name == "mirrored":
         task.save(sys.argv[2])

@@ -5,6 +5,7 @@ import json
 import click
 
 from kerastl.backbones import DEFAULT_BACKBONE
+from kerastl.options import COLUMN
 
 
 def _sizes(ctx, param, value):
@@ -33,8 +34,8 @@ def _sizes(ctx, param, value):
               help="Learning rate of the from-scratch runs (default: the same as the pretrained ones).")
 @click.option("--max-length", type=click.IntRange(min=4), help="Longest token sequence (default: the task's).")
 @click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--text-column", help="Column (name or index) holding the text, for table files.")
-@click.option("--label-column", help="Column (name or index) holding the label, for table files.")
+@click.option("--text-column", type=COLUMN, help="Column (name or index, -1 the last) holding the text, for tables.")
+@click.option("--label-column", type=COLUMN, help="Column (name or index, -1 the last) holding the label, for tables.")
 @click.option("--overwrite", is_flag=True,
               help="Replace --output when it holds a finished kerastl learning curve "
                    "(a folder of other files is never replaced).")
@@ -46,12 +47,9 @@ def curve(task, train_path, validation_path, sizes, backbone, output, epochs, ba
     """
     from kerastl.curve import learning_curve
 
-    def column(value):
-        return int(value) if value is not None and value.isdigit() else value
-
     task_options = {key: value for key, value in (("learning_rate", learning_rate), ("max_length", max_length))
                     if value is not None}
-    read_options = {key: column(value) for key, value in (("text_column", text_column),
+    read_options = {key: value for key, value in (("text_column", text_column),
                                                           ("label_column", label_column)) if value is not None}
     result = learning_curve(
         task, train_path, validation_path, sizes, backbone=backbone, epochs=epochs,

@@ -4,6 +4,8 @@ import json
 
 import click
 
+from kerastl.options import COLUMN
+
 SIZES = ("tiny", "mini", "small", "base")
 
 
@@ -28,7 +30,7 @@ SIZES = ("tiny", "mini", "small", "base")
 @click.option("--max-steps", type=click.IntRange(min=1), help="Stop this run after this many steps in total.")
 @click.option("--held-out", "held_out_fraction", default=0.05, show_default=True, type=click.FloatRange(0, 0.5),
               help="Fraction of the documents held out for the reported metric.")
-@click.option("--text-column", help="Text column (name or 0-based index) of table corpus files.")
+@click.option("--text-column", type=COLUMN, help="Text column (name or index, -1 the last) of table corpus files.")
 @click.option("--lowercase/--no-lowercase", default=False, show_default=True)
 @click.option("--strip-accents/--no-strip-accents", default=False, show_default=True)
 @click.option("--seed", default=0, show_default=True, type=int)
@@ -48,13 +50,12 @@ def pretrain(objective, corpus, output, size, vocabulary_size, sequence_length, 
 
     from kerastl.pretrain import pretrain as run_pretraining
 
-    column = int(text_column) if text_column is not None and text_column.isdigit() else text_column
     metrics = run_pretraining(
         [Path(path) for path in corpus], output, objective=objective, size=size, vocabulary_size=vocabulary_size,
         sequence_length=sequence_length, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
         time_budget_minutes=time_budget_minutes, checkpoint_every=checkpoint_every, seed=seed,
         held_out_fraction=held_out_fraction, max_steps=max_steps, lowercase=lowercase,
-        strip_accents=strip_accents, text_column=column, log=click.echo, overwrite=overwrite,
+        strip_accents=strip_accents, text_column=text_column, log=click.echo, overwrite=overwrite,
     )
     shown = ("objective", "size", "parameters", "vocabulary_size", "steps", "total_steps", "stopped_by",
              "training_seconds", "tokens_per_second", "held_out")

@@ -1,4 +1,9 @@
-"""`kerastl train TASK`: fine-tune a task and save it."""
+"""`kerastl train TASK`: fine-tune a task and save it.
+
+The command has the options every task shares; each task adds its own (`Task.cli_options`),
+so `kerastl train ner --help` lists NER's and a plugin's task lists its own. `--set
+task.NAME=VALUE` / `--set read.NAME=VALUE` reaches any constructor or reader option of any task.
+"""
 
 import json
 
@@ -6,24 +11,42 @@ import click
 from click.core import ParameterSource
 
 from kerastl.backbones import DEFAULT_BACKBONE
+from kerastl.options import FREEZE, parse_setting
+
+#: Where `TaskTrainCommand` keeps the options of the task being trained.
+TASK_OPTIONS_KEY = "kerastl.task_options"
 
 
-def _given(**options):
-    return {key: value for key, value in options.items() if value is not None}
+class TaskTrainCommand(click.Command):
+    """A click command whose options are the shared ones plus those of the TASK argument.
+
+    The task is the first argument that is not an option (or the `task:` of a `--config` file);
+    its `cli_options` become options of this invocation only.
+    """
+
+    def parse_args(self, ctx, args):
+        task_class = _task_class(_task_name(args, self.params))
+        ctx.meta[TASK_OPTIONS_KEY] = list(task_class.cli_options) if task_class is not None else []
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        own = [option.click_option() for option in ctx.meta.get(TASK_OPTIONS_KEY, [])]
+        return params[:-1] + own + params[-1:]  # --help stays last
+
+    def format_epilog(self, ctx, formatter):
+        if not ctx.meta.get(TASK_OPTIONS_KEY):
+            formatter.write_paragraph()
+            formatter.write_text("Each task adds options of its own: kerastl train TASK --help lists them.")
+        super().format_epilog(ctx, formatter)
 
 
-@click.command()
+@click.command(cls=TaskTrainCommand)
 @click.argument("task", required=False)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="A config.yaml of an earlier run to run again; flags given here override its values.")
 @click.option("--train", "train_path", help="Training data: a file, folder, or tfds:NAME[:SPLIT].")
 @click.option("--validation", "validation_path", help="Validation data, scored each epoch and after training.")
-@click.option("--source", "source_path", type=click.Path(dir_okay=False),
-              help="translation: training source sentences, one per line (with --target, instead of --train).")
-@click.option("--target", "target_path", type=click.Path(dir_okay=False),
-              help="translation: the line-aligned target sentences of --source.")
-@click.option("--validation-source", type=click.Path(dir_okay=False), help="translation: validation sources.")
-@click.option("--validation-target", type=click.Path(dir_okay=False), help="translation: validation targets.")
 @click.option("--output", type=click.Path(file_okay=False),
               help="Folder for the trained model, metrics.json, config.yaml and plots.")
 @click.option("--backbone", default=DEFAULT_BACKBONE, show_default=True, help="Backbone name or folder.")
@@ -31,22 +54,15 @@ def _given(**options):
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
 @click.option("--learning-rate", type=float, help="Peak learning rate (default: the task's).")
 @click.option("--max-length", type=click.IntRange(min=4), help="Longest token sequence (default: the task's).")
-@click.option("--freeze", help="'none', 'all', or how many bottom transformer layers to freeze.")
+@click.option("--freeze", type=FREEZE, help="'none', 'all', or how many bottom transformer layers to freeze.")
 @click.option("--lora-rank", type=click.IntRange(min=1), help="Train low-rank adapters of this rank instead.")
 @click.option("--seed", type=int, help="Random seed.")
 @click.option("--precision", type=click.Choice(["auto", "float32", "mixed_bfloat16"]),
               help="Numeric precision of the backbone (default: the task's; 'auto' uses bfloat16 where the "
                    "CPU has bfloat16 instructions).")
-@click.option("--text-column", help="Column (name or index) holding the text, for table files.")
-@click.option("--label-column", help="Column (name or index) holding the label, for table files.")
-@click.option("--source-column", type=int,
-              help="translation: 0-based column of the sources in a pair table (default 0; Tatoeba's kor.txt "
-                   "is English first, so Korean->English is --source-column 1 --target-column 0).")
-@click.option("--target-column", type=int, help="translation: 0-based column of the targets (default 1).")
-@click.option("--token-column", type=int, help="0-based column of the words, for CoNLL files (ner).")
-@click.option("--tag-column", type=int, help="0-based column of the tags, for CoNLL files (ner; default: last).")
-@click.option("--scheme", type=click.Choice(["iob1", "iob2", "bioes"]),
-              help="Tag scheme of the data files (ner; default: iob1, as CoNLL-2003).")
+@click.option("--set", "settings", multiple=True, metavar="task.NAME=VALUE|read.NAME=VALUE",
+              help="Set any constructor (task.) or file reader (read.) option of the task, e.g. "
+                   "--set task.dropout=0.2 --set read.text_column=review; values are YAML. Applied last.")
 @click.option("--tensorboard/--no-tensorboard", default=False,
               help="Also write TensorBoard logs to OUTPUT/tensorboard.")
 @click.option("--checkpoint-every", default=500, show_default=True, type=click.IntRange(min=0),
@@ -60,10 +76,8 @@ def _given(**options):
                    "(a folder of other files is never replaced).")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
-          max_length, freeze, lora_rank, seed, text_column, label_column, token_column=None, tag_column=None,
-          scheme=None, tensorboard=False, source_path=None, target_path=None, validation_source=None,
-          validation_target=None, checkpoint_every=None, strategy=None, precision=None, source_column=None,
-          target_column=None, overwrite=False):
+          max_length, freeze, lora_rank, seed, precision, settings, tensorboard, checkpoint_every, strategy, overwrite,
+          **task_values):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -71,39 +85,40 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     """
     from kerastl.reporting import summary_line
     from kerastl.run_config import read_run_config
+    from kerastl.tasks import get_task
     from kerastl.training_run import run_training
 
     config = read_run_config(config_path) if config_path else {}
-    train_path = _file_pair(ctx, train_path, source_path, target_path, "")
-    validation_path = _file_pair(ctx, validation_path, validation_source, validation_target, "validation-")
     task = task or config.get("task")
+    if task is None:
+        raise click.UsageError("Missing argument 'TASK' (give it here, or pass a --config file that has it).", ctx=ctx)
+    given = {"task": {}, "read": {}, "data": {}}
+    for option in ctx.meta.get(TASK_OPTIONS_KEY, []):
+        if task_values.get(option.name) is not None:
+            given[option.applies_to][option.name] = task_values[option.name]
+    train_path, validation_path = get_task(task).data_from_cli(train_path, validation_path, given["data"])
     train_path = train_path or config.get("train")
     validation_path = validation_path or config.get("validation")
     output = output or config.get("output")
-    for value, missing in ((task, "argument 'TASK'"), (train_path, "option '--train' (or --source/--target)"),
-                           (output, "option '--output'")):
+    for value, missing in ((train_path, "option '--train'"), (output, "option '--output'")):
         if value is None:
             raise click.UsageError(f"Missing {missing} (give it here, or pass a --config file that has it).", ctx=ctx)
     epochs, batch_size, tensorboard = (
         value if _on_command_line(ctx, name) or config.get(name) is None else config[name]
         for name, value in (("epochs", epochs), ("batch_size", batch_size), ("tensorboard", tensorboard))
     )
-
-    if freeze is not None and freeze not in ("none", "all"):
-        if not freeze.isdigit():
-            raise click.BadParameter("use 'none', 'all' or a number of layers", param_hint="--freeze")
-        freeze = int(freeze)
     task_options = dict(config.get("task_options") or {})
     if config.get("seed") is not None:
         task_options["seed"] = config["seed"]
     if _on_command_line(ctx, "backbone") or "backbone" not in task_options:
         task_options["backbone"] = backbone
-    task_options.update(_given(learning_rate=learning_rate, max_length=max_length, freeze=freeze,
-                               lora_rank=lora_rank, seed=seed, precision=precision))
-    read_options = dict(config.get("read_options") or {})
-    read_options.update(_given(text_column=_column(text_column), label_column=_column(label_column),
-                               token_column=token_column, tag_column=tag_column, scheme=scheme,
-                               source_column=source_column, target_column=target_column))
+    shared = {"learning_rate": learning_rate, "max_length": max_length, "freeze": freeze, "lora_rank": lora_rank,
+              "seed": seed, "precision": precision}
+    task_options.update({key: value for key, value in shared.items() if value is not None})
+    task_options.update(given["task"])
+    read_options = {**(config.get("read_options") or {}), **given["read"]}
+    for target, name, value in (parse_setting(setting) for setting in settings):
+        (task_options if target == "task" else read_options)[name] = value
     summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
                            checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite)
@@ -112,26 +127,55 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     click.echo(summary_line(summary, output))
 
 
-def _file_pair(ctx, path, source, target, prefix):
-    """Aligned --source/--target files as a `(Path, Path)` pair (read by the translation task)."""
-    from pathlib import Path
+def _task_name(args, params):
+    """The TASK argument among raw command-line `args`, or the task of their `--config` file."""
+    takes_value = {opt for param in params if isinstance(param, click.Option) and not param.is_flag
+                   for opt in param.opts}
+    config, index = None, 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            return args[index + 1] if index + 1 < len(args) else None
+        if not arg.startswith("-"):
+            return arg
+        name, equals, value = arg.partition("=")
+        if name == "--config":
+            config = value if equals else (args[index + 1] if index + 1 < len(args) else None)
+        # The shared options that take a value skip it; so does a task's own option (unknown until
+        # the task is known), which takes a value unless another option follows.
+        known = name in takes_value or any(name == opt for param in params for opt in getattr(param, "opts", ()))
+        takes_next = name in takes_value if known else index + 1 < len(args) and not args[index + 1].startswith("-")
+        index += 2 if takes_next and not equals else 1
+    return _config_task(config)
 
-    if source is None and target is None:
-        return path
-    if source is None or target is None:
-        raise click.UsageError(f"--{prefix}source and --{prefix}target go together: give both files.", ctx=ctx)
-    if path is not None:
-        option = "--validation" if prefix else "--train"
-        raise click.UsageError(f"Give either {option} or --{prefix}source/--{prefix}target, not both.", ctx=ctx)
-    return (Path(source), Path(target))
+
+def _config_task(path):
+    if path is None:
+        return None
+    from kerastl.errors import KerastlError
+    from kerastl.run_config import read_run_config
+
+    try:
+        return read_run_config(path).get("task")
+    except KerastlError:
+        return None  # the command reports the bad file itself
+
+
+def _task_class(name):
+    """The registered task class `name`, or None (an unknown task is reported by the command)."""
+    if not isinstance(name, str):
+        return None
+    from kerastl.errors import KerastlError
+    from kerastl.tasks import get_task
+
+    try:
+        return get_task(name)
+    except KerastlError:
+        return None
 
 
 def _on_command_line(ctx, name):
     return ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
-
-
-def _column(value):
-    return int(value) if value is not None and value.lstrip("-").isdigit() else value
 
 
 def _headline(metrics):

@@ -1,8 +1,8 @@
-"""Typed prediction results returned by `Task.predict`."""
+"""Typed prediction results returned by `Task.predict` (each defined in its task's folder)."""
 
-from kerastl.predictions.entity import Entity
-from kerastl.predictions.ner_prediction import NerPrediction
-from kerastl.predictions.sentiment_prediction import SentimentPrediction
-from kerastl.predictions.translation_prediction import TranslationPrediction
+from kerastl.tasks.classification.prediction import ClassificationPrediction, SentimentPrediction
+from kerastl.tasks.ner.entity import Entity
+from kerastl.tasks.ner.prediction import NerPrediction
+from kerastl.tasks.translation.prediction import TranslationPrediction
 
-__all__ = ["Entity", "NerPrediction", "SentimentPrediction", "TranslationPrediction"]
+__all__ = ["ClassificationPrediction", "Entity", "NerPrediction", "SentimentPrediction", "TranslationPrediction"]

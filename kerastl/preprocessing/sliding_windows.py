@@ -1,78 +1,12 @@
-"""Overlapping windows over sequences longer than a model takes, and merging their outputs."""
-
-import numpy as np
-
-
-def window_spans(length, size, stride):
-    """Cover `length` positions with windows of at most `size` positions, `stride` apart.
-
-    The last window ends at `length`, so every position lies in at least one window and nothing
-    is truncated; consecutive windows overlap by `size - stride` positions.
-
-    Args:
-        length: the number of positions (0 gives one empty window).
-        size: the most positions in one window.
-        stride: the step between window starts, between 1 and `size`.
-
-    Returns:
-        A list of `(start, end)` pairs, `end` exclusive.
-
-    Example:
-
-    >>> from kerastl.preprocessing.sliding_windows import window_spans
-    >>> window_spans(10, size=4, stride=3)
-    [(0, 4), (3, 7), (6, 10)]
-    """
-    if size < 1 or not 1 <= stride <= size:
-        raise ValueError(f"Need size >= 1 and 1 <= stride <= size. Received: size={size}, stride={stride}")
-    if length <= size:
-        return [(0, length)]
-    spans = []
-    start = 0
-    while start + size < length:
-        spans.append((start, start + size))
-        start += stride
-    spans.append((length - size, length))
-    return spans
-
-
-def merge_windows(outputs, spans, length):
-    """Merge per-window outputs back into one output per position.
-
-    Each position takes the output of the window in which it lies farthest from an edge (so it
-    had the most context on both sides); ties go to the earlier window.
-
-    Args:
-        outputs: one array per window, of shape `(end - start, ...)`.
-        spans: the windows' `(start, end)` pairs, as `window_spans` returns them.
-        length: the number of positions.
-
-    Returns:
-        An array of shape `(length, ...)`.
-
-    Example:
-
-    >>> import numpy as np
-    >>> from kerastl.preprocessing.sliding_windows import merge_windows
-    >>> merge_windows([np.zeros(4), np.ones(4)], [(0, 4), (2, 6)], 6).tolist()
-    [0.0, 0.0, 0.0, 1.0, 1.0, 1.0]
-    """
-    if len(outputs) != len(spans):
-        raise ValueError(f"Got {len(outputs)} window outputs for {len(spans)} windows; they must pair up.")
-    first = np.asarray(outputs[0])
-    merged = np.zeros((length,) + first.shape[1:], first.dtype)
-    best = np.full(length, -1)
-    for output, (start, end) in zip(outputs, spans):
-        positions = np.arange(start, end)
-        margin = np.minimum(positions - start, end - 1 - positions)
-        better = margin > best[start:end]
-        merged[start:end][better] = np.asarray(output)[: end - start][better]
-        best[start:end] = np.maximum(best[start:end], margin)
-    return merged
+"""Overlapping windows over sequences longer than a model takes, and merging their outputs (TensorFlow ops)."""
 
 
 def window_spans_in_graph(lengths, size, stride):
-    """`window_spans` for a batch of lengths, with TensorFlow ops (for exported models).
+    """Cover each of a batch of lengths with windows of at most `size` positions, `stride` apart.
+
+    The last window of a row ends at its length, so every position lies in at least one window
+    and nothing is truncated; consecutive windows overlap by `size - stride` positions (a
+    length of 0 gets one empty window).
 
     Args:
         lengths: an int tensor `(batch,)` of sequence lengths.
@@ -80,8 +14,8 @@ def window_spans_in_graph(lengths, size, stride):
         stride: the step between window starts, between 1 and `size`.
 
     Returns:
-        `(starts, ends)`: int32 `tf.RaggedTensor`s `(batch, None)`, the same windows
-        `window_spans` gives for each length.
+        `(starts, ends)`: int32 `tf.RaggedTensor`s `(batch, None)`, each row's windows (`end`
+        exclusive).
 
     Example:
 
@@ -120,10 +54,10 @@ def window_values_in_graph(values, starts, ends):
 
 
 def merge_windows_in_graph(outputs, starts, ends):
-    """`merge_windows` for a batch, with TensorFlow ops (for exported models).
+    """Merge per-window outputs back into one output per position, for a batch.
 
-    Each position takes the output of the window in which it lies farthest from an edge; ties
-    go to the earlier window, as in `merge_windows`.
+    Each position takes the output of the window in which it lies farthest from an edge (so it
+    had the most context on both sides); ties go to the earlier window.
 
     Args:
         outputs: a `tf.RaggedTensor` `(windows, None, ...)`: each window's outputs, windows row

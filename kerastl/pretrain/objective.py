@@ -12,6 +12,7 @@ import keras
 import tensorflow as tf
 
 from kerastl.preprocessing import SpecialTokens
+from kerastl.training.optimizer import NO_DECAY, warmup_cosine_adamw
 
 
 class PretrainingObjective:
@@ -84,13 +85,9 @@ class PretrainingObjective:
 
     def compile(self, learning_rate, total_steps, warmup_ratio=0.06, weight_decay=0.01):
         """Compile with AdamW: linear warmup then cosine decay over `total_steps`."""
-        warmup = max(1, int(warmup_ratio * total_steps))
-        schedule = keras.optimizers.schedules.CosineDecay(
-            initial_learning_rate=0.0, decay_steps=max(total_steps - warmup, 1), alpha=0.1,
-            warmup_target=learning_rate, warmup_steps=warmup,
-        )
-        optimizer = keras.optimizers.AdamW(learning_rate=schedule, weight_decay=weight_decay, clipnorm=1.0)
-        optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta", "layer_norm", "embedding"])
+        optimizer = warmup_cosine_adamw(learning_rate, total_steps, warmup_ratio=warmup_ratio,
+                                        weight_decay=weight_decay, final_fraction=0.1,
+                                        no_decay=NO_DECAY + ("embedding",))
         self.model.compile(
             optimizer=optimizer,
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True, reduction="mean_with_sample_weight"),

@@ -8,14 +8,17 @@ import numpy as np
 
 from kerastl.atomic_files import atomic_file
 from kerastl.reporting.main_metric import headline_metrics, main_metric_name
+from kerastl.data.records import Records
 
 
 class EpochMetricsCallback(keras.callbacks.Callback):
     """Record the losses and the task's field metric (accuracy, F1, BLEU...) each epoch.
 
     Keras reports the training loss and the task's `fit_metrics`; with validation records this
-    callback also runs `task.evaluate` on them, and on a fixed sample of the training records,
-    so the training curves show the same metric for training and validation data.
+    callback also predicts them (once an epoch: the last epoch's predictions and metrics stay in
+    `validation_predictions` and `validation_metrics` for the run's summary and report) and
+    evaluates a fixed sample of the training records, so the training curves show the same
+    metric for training and validation data.
 
     Args:
         task: the `kerastl.tasks.Task` being trained.
@@ -42,7 +45,7 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         if train_sample < 0:
             raise ValueError(f"`train_sample` must be 0 or more. Received: train_sample={train_sample!r}")
         self.task = task
-        self.validation_records = list(validation_records) if validation_records else None
+        self.validation_records = validation_records or None
         self.train_sample = train_sample
         self.batch_size = batch_size
         self.verbose = verbose
@@ -50,10 +53,13 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         if self.validation_records and train_records and train_sample:
             rng = np.random.default_rng(getattr(task, "seed", 0))
             count = min(train_sample, len(train_records))
-            self.sampled_train_records = [train_records[i] for i in sorted(rng.choice(len(train_records), count,
-                                                                                      replace=False))]
+            chosen = sorted(rng.choice(len(train_records), count, replace=False))
+            self.sampled_train_records = Records(train_records[i] for i in chosen)
         self.metric = None
         self.epochs = []
+        #: The last epoch's validation predictions and full metrics (None before the first epoch).
+        self.validation_predictions = None
+        self.validation_metrics = None
         self.record_file = Path(record_file) if record_file is not None else None
 
     def restore(self, finished_epochs):
@@ -77,7 +83,9 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         logs.pop("learning_rate", None)
         entry["fit_metrics"] = {key: float(value) for key, value in logs.items()}
         if self.validation_records:
-            validation = self.task.evaluate(self.validation_records, batch_size=self.batch_size)
+            self.validation_predictions = self.task.predict(self.validation_records, batch_size=self.batch_size)
+            validation = self.validation_metrics = self.task.score(self.validation_records,
+                                                                   self.validation_predictions)
             self.metric = self.metric or main_metric_name(self.task, validation)
             entry["validation"] = headline_metrics(validation)
             if self.sampled_train_records:

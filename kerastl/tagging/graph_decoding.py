@@ -1,17 +1,22 @@
-"""IOB2 decoding with TensorFlow ops: best valid tags and entity spans, for exported models.
+"""IOB2 decoding with TensorFlow ops: best valid tags and entity spans (NER's `predict` and export).
 
-The graph twins of `best_valid_tags` and `tags_to_spans` (IOB2), written over a padded batch
-so a SavedModel can turn tag probabilities into entities without Python.
+Written over a padded batch, so `predict` and a SavedModel turn tag probabilities into
+entities with the same ops; entity spans are read as `kerastl.tagging.tags_to_spans` reads
+IOB2 tags.
 """
 
 import numpy as np
 import tensorflow as tf
 
-from kerastl.tagging.constrained_decoding import allowed_transitions, can_start
+from kerastl.tagging.tag_transitions import allowed_transitions, can_start
 
 
 def best_valid_tag_ids_in_graph(probabilities, lengths, names):
-    """The most probable valid IOB2 tag sequence of each row, as `best_valid_tags` chooses it.
+    """The most probable valid IOB2 tag sequence of each row (a Viterbi search).
+
+    Taking each word's most probable tag alone can give sequences such as "O I-PER" or
+    "B-ORG I-LOC", which conlleval reads as extra, broken entities; this search only allows
+    I-X right after B-X or I-X, so every entity has a clean start and a single type.
 
     Args:
         probabilities: a float tensor `(batch, words, tags)` of tag probabilities, padded.

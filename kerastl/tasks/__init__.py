@@ -1,9 +1,11 @@
-"""Downstream tasks and the registry that names them."""
+"""Downstream tasks, one folder each, and the registry that names them."""
 
 from kerastl.tasks.registry import available_tasks, get_task, register_task, task_registry
+from kerastl.data.records import Records
 from kerastl.tasks.task import Task
+from kerastl.tasks.classification import ClassificationTask, SentimentTask
 from kerastl.tasks.ner import NerTask
-from kerastl.tasks.sentiment import SentimentTask
 from kerastl.tasks.translation import TranslationTask
 
-__all__ = ["NerTask", "SentimentTask", "Task", "TranslationTask", "available_tasks", "get_task", "register_task", "task_registry"]
+__all__ = ["ClassificationTask", "NerTask", "Records", "SentimentTask", "Task", "TranslationTask", "available_tasks",
+           "get_task", "register_task", "task_registry"]

@@ -33,28 +33,41 @@ class TaskRegistry:
     def __init__(self, entry_point_group=ENTRY_POINT_GROUP):
         self.entry_point_group = entry_point_group
         self._tasks = {}
+        self._aliases = {}
         self._entry_points = None
 
-    def register(self, name, task_class=None):
+    def register(self, name, task_class=None, aliases=()):
         """Register `task_class` under `name`; without `task_class`, return a decorator.
 
+        Args:
+            name: the task's name (saved models record it).
+            task_class: the class.
+            aliases: other names that also give `task_class` (e.g. a former name that saved
+                models still carry).
+
         Raises:
-            TaskRegistrationError: when another class already holds `name`.
+            TaskRegistrationError: when another class already holds `name` or an alias.
         """
         if task_class is None:
-            return lambda cls: self.register(name, cls)
-        if not isinstance(name, str) or not name:
-            raise TaskRegistrationError(f"A task name must be a non-empty string. Received: name={name!r}")
-        taken = self._tasks.get(name)
-        if taken is not None and taken is not task_class:
-            raise TaskRegistrationError(
-                f"Task name '{name}' is already taken by {_qualified_name(taken)} "
-                f"(defined in {_source_file(taken)}); {_qualified_name(task_class)} cannot claim it too. "
-                "Pick another name for the new task."
-            )
+            return lambda cls: self.register(name, cls, aliases)
+        for claimed in (name, *aliases):
+            if not isinstance(claimed, str) or not claimed:
+                raise TaskRegistrationError(f"A task name must be a non-empty string. Received: name={claimed!r}")
+            taken = self._tasks.get(claimed) or self._tasks.get(self._aliases.get(claimed))
+            if taken is not None and taken is not task_class:
+                raise TaskRegistrationError(
+                    f"Task name '{claimed}' is already taken by {_qualified_name(taken)} "
+                    f"(defined in {_source_file(taken)}); {_qualified_name(task_class)} cannot claim it too. "
+                    "Pick another name for the new task."
+                )
         task_class.name = name
         self._tasks[name] = task_class
+        self._aliases.update({alias: name for alias in aliases})
         return task_class
+
+    def canonical_name(self, name):
+        """The name a task is registered under, for one of its aliases (any other name unchanged)."""
+        return self._aliases.get(name, name)
 
     def get(self, name):
         """Return the task class registered as `name`, importing its plugin if needed.
@@ -62,6 +75,7 @@ class TaskRegistry:
         Raises:
             UnknownTaskError: when no built-in task or installed plugin has that name.
         """
+        name = self.canonical_name(name)
         if name not in self._tasks:
             entry_point = self._plugin_entry_points().get(name)
             if entry_point is not None:
@@ -87,12 +101,12 @@ class TaskRegistry:
 
     def names(self):
         """Return the sorted names of all tasks, registered or offered by an installed plugin."""
-        return sorted(set(self._tasks) | set(self._plugin_entry_points()))
+        return sorted(set(self._tasks) | set(self._aliases) | set(self._plugin_entry_points()))
 
     def find(self, name):
         """Tell where the task `name` is defined: a dict with `module`, `file`, `line`, `plugin`."""
         task_class = self.get(name)
-        entry_point = self._plugin_entry_points().get(name)
+        entry_point = self._plugin_entry_points().get(self.canonical_name(name))
         try:
             line = inspect.getsourcelines(task_class)[1]
         except (OSError, TypeError):
@@ -105,7 +119,7 @@ class TaskRegistry:
         }
 
     def __contains__(self, name):
-        return name in self._tasks or name in self._plugin_entry_points()
+        return self.canonical_name(name) in self._tasks or name in self._plugin_entry_points()
 
     def _plugin_entry_points(self):
         if self._entry_points is None:
@@ -132,8 +146,8 @@ def _source_file(obj):
 task_registry = TaskRegistry()
 
 
-def register_task(name, task_class=None):
-    """Register a task class under `name` in kerastl's registry (decorator or call).
+def register_task(name, task_class=None, aliases=()):
+    """Register a task class under `name` (and `aliases`) in kerastl's registry (decorator or call).
 
     Example:
 
@@ -142,7 +156,7 @@ def register_task(name, task_class=None):
     ... class TopicTask(Task):
     ...     ...
     """
-    return task_registry.register(name, task_class)
+    return task_registry.register(name, task_class, aliases)
 
 
 def get_task(name):

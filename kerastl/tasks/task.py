@@ -1,44 +1,48 @@
 """`Task`: the interface every kerastl task has, built in or from a plugin.
 
-A task owns its preprocessing, head, loss, metrics and decoding; this base owns everything they
-share: reading data sources, loading the backbone, batching by length, the optimizer, the
-training loop (Keras `fit`), batched inference, and saving / loading a whole model folder.
+A task is a definition: what a record is, how it is tokenized, which head and loss the model
+has, how outputs become predictions and how they are scored. The public verbs (`fit`,
+`evaluate`, `predict`, `save`, `load`, and `kerastl.export.export_task`) are the same for
+every task and delegate to three parts kept apart:
 
-A subclass implements a few hooks:
+- `kerastl.training.Trainer` fits (batching, optimizer, checkpoints, strategies);
+- `kerastl.tasks.inference.predict_outputs` is the one inference loop;
+- `kerastl.tasks.model_folder` writes and checks the saved folder.
 
-- `record_from_example(example)` turns one user example (dict, tuple, string) into a record;
-- `read_file(path, **options)` reads a local file into records;
-- `setup(records)` learns what the data decide (label names) before the first `fit`;
-- `encode(records, with_targets)` tokenizes records once into `(features, targets)`;
-- `build_model(encoder)` puts a head on the `BackboneEncoder` and returns a `keras.Model`;
-- `loss()` and `fit_metrics()` for training;
-- `decode(outputs, records)` turns model outputs into typed predictions;
-- `score(records, predictions)` computes the field's metrics.
+The hooks a subclass defines, in one place (required ones marked *):
+
+| hook | called by | default |
+| --- | --- | --- |
+| `record_from_example(example)` * | `read` on in-memory examples | - |
+| `read_file(path, **options)` * | `read` on a file or folder | - |
+| `setup(records)` | the first `fit`, before the model is built | nothing |
+| `encode(records, with_targets)` * | `fit` (and the default `inference_features`) | - |
+| `build_model(encoder)` * | the first `fit` and `prepare` | - |
+| `loss()` * | `fit` | - |
+| `fit_metrics()` | `fit`'s progress bar | none |
+| `target_padding` | padding of ragged targets | 0 |
+| `head_size()` * | `load`: the model's output width the config implies | - |
+| `inference_features(records)` | `predict_outputs` | `encode(records, with_targets=False)` features |
+| `forward(batch, **options)` | `predict_outputs`, one batch of rows | the model on padded `token_ids` |
+| `decode(outputs, records)` * | `predict`, `evaluate` | - |
+| `score(records, predictions)` * | `evaluate` | - |
+| `main_metric` | reports, best epoch | the first usual score |
+| `report_figures(records, predictions, folder)` | `kerastl train` after training | none |
+| `serving_function()`, `serving_metadata()` | `kerastl.export.export_task` | no export |
+| `save_assets(folder)`, `load_assets(folder)` | `save`, `load` | nothing |
+| `cli_options` | `kerastl train TASK` (its own flags) | none |
+| `data_from_cli(train, validation, options)` | `kerastl train TASK` | the --train/--validation values |
 """
 
-import contextlib
-import json
-import os
-import time
-from pathlib import Path
-
 import keras
-import numpy as np
-import tensorflow as tf
 
-from kerastl.atomic_files import atomic_folder
 from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
-from kerastl.errors import DataError, KerastlError, Location, ModelLoadError
+from kerastl.errors import DataError, KerastlError, Location
 from kerastl.layers import BackboneEncoder, text_inputs
 from kerastl.precision import check_precision, resolve_precision
-from kerastl.preprocessing import SpecialTokens, length_grouped_batches
-from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
-
-TASK_FILE = "kerastl.json"
-MODEL_CONFIG_FILE = "model.json"
-WEIGHTS_FILE = "model.weights.h5"
-TOKENIZER_FOLDER = "tokenizer"
-FORMAT_VERSION = 1
+from kerastl.preprocessing import SpecialTokens
+from kerastl.tasks import inference, model_folder
+from kerastl.data.records import read_records
 
 
 class Task:
@@ -101,51 +105,86 @@ class Task:
         self.model = None
         self.tokenizer = None
         self.history = None
-        self.strategy = None
-        self._forward = None
+        self.trainer = None
+        self._traced_call = None
 
-    # === Hooks for subclasses ===
+    # === Hooks: data ===
 
     def record_from_example(self, example):
-        """Turn one user example (a dict, tuple or string) into a record dict."""
+        """Turn one user example (a dict, tuple or string) into a record dict (required)."""
         raise NotImplementedError
 
     def read_file(self, path, **options):
-        """Read a local file or folder into a list of records."""
+        """Read a local file or folder into a list of records (required)."""
         raise NotImplementedError
 
     def setup(self, records):
         """Learn from the training records what the model depends on (e.g. label names)."""
 
     def encode(self, records, with_targets):
-        """Tokenize records into `(features, targets)`; `features["token_ids"]` is ragged."""
+        """Tokenize records into `(features, targets)`; `features["token_ids"]` is ragged (required).
+
+        Targets are a tensor (one per record) or ragged (one per token, padded with
+        `target_padding`); None when `with_targets` is False.
+        """
         raise NotImplementedError
 
+    #: Padding value of ragged targets (token-level tasks use a class the loss ignores).
+    target_padding = 0
+
+    # === Hooks: model ===
+
     def build_model(self, encoder):
-        """Return a `keras.Model` taking `token_ids` and `padding_mask` through `encoder`."""
+        """Return a `keras.Model` taking `token_ids` and `padding_mask` through `encoder` (required)."""
         raise NotImplementedError
 
     def loss(self):
-        """The Keras loss `fit` minimizes."""
+        """The Keras loss `fit` minimizes (required)."""
         raise NotImplementedError
 
     def fit_metrics(self):
         """Keras metrics shown in the progress bar during `fit`."""
         return []
 
-    def decode(self, outputs, records):
-        """Turn per-example model outputs (numpy arrays) into typed predictions."""
+    def head_size(self):
+        """How many outputs the model's last axis has for this task's config (e.g. the number of
+        labels); `load` refuses a folder whose model does not match (required)."""
         raise NotImplementedError
+
+    # === Hooks: inference (one loop: `kerastl.tasks.inference.predict_outputs`) ===
+
+    def inference_features(self, records):
+        """What the model reads for `records`: a dict of tensors with one row per record.
+
+        The inference loop sorts rows by the length of `token_ids` (or of the first ragged
+        feature), batches them and hands each batch to `forward`.
+        """
+        return self.encode(records, with_targets=False)[0]
+
+    def forward(self, batch):
+        """Run the model on one batch of `inference_features` rows; return one output per row.
+
+        The default pads `token_ids`, runs the model (one trace for every batch shape) and
+        returns numpy rows; token-level rows are cut to their row's length.
+        """
+        if self._traced_call is None:
+            self._traced_call = inference.traced_call(self.model)
+        outputs = self._traced_call(inference.padded_batch(batch, self.pad_id))
+        lengths = batch["token_ids"].row_lengths().numpy()
+        return [row[:length] if row.ndim == 2 else row for row, length in zip(outputs, lengths)]
+
+    def decode(self, outputs, records):
+        """Turn per-record outputs (in record order) into typed predictions (required)."""
+        raise NotImplementedError
+
+    # === Hooks: results ===
 
     def score(self, records, predictions):
-        """Return the field's metrics (a dict of floats, or nested dicts) for `predictions`."""
+        """Return the field's metrics (a dict of floats, or nested dicts) for `predictions` (required)."""
         raise NotImplementedError
 
-    #: Padding value of ragged targets (token-level tasks use an ignored class).
-    target_padding = 0
-
     #: The key of `score`'s result that reports and the best epoch follow (higher is better);
-    #: None means the first number `score` returns.
+    #: None means the first usual score `score` returns.
     main_metric = None
 
     def report_figures(self, records, predictions, folder):
@@ -163,6 +202,8 @@ class Task:
             A list of `kerastl.reporting.ReportItem`s (an image file name or a table each).
         """
         return []
+
+    # === Hooks: serving ===
 
     def serving_function(self):
         """Return the `tf.function` an export serves: raw strings in, the task's answer out.
@@ -191,6 +232,26 @@ class Task:
 
         return serving_inputs(self.tokenizer, texts, self.max_length)
 
+    # === Hooks: saving ===
+
+    def save_assets(self, folder):
+        """Write what the task needs besides the model and tokenizer (e.g. a second tokenizer) into `folder`."""
+
+    def load_assets(self, folder):
+        """Read back what `save_assets` wrote; called by `load` once the model is loaded."""
+
+    # === Hooks: command line ===
+
+    #: The task's own `kerastl train` flags: a list of `kerastl.cli.TaskOption`s (constructor or
+    #: reader options); `kerastl train TASK --help` lists them.
+    cli_options = ()
+
+    @classmethod
+    def data_from_cli(cls, train, validation, options):
+        """The training and validation sources from `kerastl train`'s --train/--validation values
+        and the task's "data" options (translation pairs --source with --target)."""
+        return train, validation
+
     # === Configuration ===
 
     def get_config(self):
@@ -218,38 +279,21 @@ class Task:
     # === Data ===
 
     def read(self, source, **options):
-        """Read any supported data source into a list of records.
+        """Read any supported data source into `kerastl.tasks.Records`.
 
         Args:
             source: a list of examples (dicts, tuples or strings), a `tf.data.Dataset`, a path
-                to a local file or folder, or `"tfds:NAME[:SPLIT]"` for a TensorFlow Datasets
-                dataset.
+                to a local file or folder, `"tfds:NAME[:SPLIT]"` for a TensorFlow Datasets
+                dataset, or `Records` read before (returned as they are).
             **options: passed to the file reader (for example `text_column`).
 
         Returns:
-            A list of record dicts.
+            `Records`, a list of record dicts.
 
         Raises:
             DataError: for a source that holds no examples or malformed ones.
         """
-        if isinstance(source, (str, os.PathLike)) and str(source).startswith("tfds:"):
-            from kerastl.data import read_tfds
-
-            name, _, split = str(source)[len("tfds:"):].partition(":")
-            records = read_tfds(name, split=split or "train", **options)
-            where = f"TFDS dataset {name}"
-        elif isinstance(source, (str, os.PathLike)):
-            records = self.read_file(Path(source), **options)
-            where = str(source)
-        elif isinstance(source, tf.data.Dataset):
-            records = [self.record_from_example(_to_python(x)) for x in source.as_numpy_iterator()]
-            where = "the tf.data.Dataset"
-        else:
-            records = [r if isinstance(r, dict) and "where" in r else self.record_from_example(r) for r in source]
-            where = "the examples passed in"
-        if not records:
-            raise DataError(f"{where} holds no examples", fix="pass a source with at least one example")
-        return records
+        return read_records(self, source, **options)
 
     # === Training ===
 
@@ -279,43 +323,14 @@ class Task:
         Returns:
             The Keras `History` object.
         """
-        from kerastl.training import distributable_batches, fit_resumable, is_chief, resolve_distribution
+        from kerastl.training.trainer import Trainer
 
-        self.strategy = resolve_distribution(distribution)  # first: "multiworker" must precede any TF operation
+        self.trainer = Trainer(self, distribution)  # first: "multiworker" must precede any TF operation
         train_records = self.read(train)
         validation_records = self.read(validation) if validation is not None else None
-        if self.model is None:
-            with self._strategy_scope():
-                self.prepare(train_records)
-        keras.utils.set_random_seed(self.seed)
-        placed = distributable_batches if self.strategy is not None else (lambda dataset: dataset)
-        train_features, train_targets = self.encode(train_records, with_targets=True)
-
-        def train_batches(seed):
-            return placed(length_grouped_batches(train_features, train_targets, batch_size, self._pad_id,
-                                                 self.target_padding, shuffle=True, seed=seed))
-
-        validation_data = None
-        if validation_records is not None:
-            features, targets = self.encode(validation_records, with_targets=True)
-            features, targets, _ = _sorted_by_length(features, targets)
-            validation_data = placed(
-                length_grouped_batches(features, targets, batch_size * 2, self._pad_id, self.target_padding))
-        steps = epochs * -(-len(train_records) // batch_size)
-        with self._strategy_scope():
-            self._compile(steps)
-        if checkpoint_dir is not None:
-            self.history = fit_resumable(
-                self.model, lambda epoch: train_batches(self.seed + epoch), steps // epochs, checkpoint_dir,
-                epochs=epochs, every=checkpoint_every,
-                run={"examples": len(train_records), "batch_size": batch_size, "seed": self.seed},
-                validation_data=validation_data, callbacks=callbacks, verbose=verbose, write=is_chief(self.strategy),
-            )
-            return self.history
-        self.history = self.model.fit(
-            train_batches(self.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
-            verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
-        )
+        self.history = self.trainer.fit(train_records, validation_records, epochs=epochs, batch_size=batch_size,
+                                        callbacks=callbacks, verbose=verbose, checkpoint_dir=checkpoint_dir,
+                                        checkpoint_every=checkpoint_every)
         return self.history
 
     def prepare(self, train_records):
@@ -334,29 +349,11 @@ class Task:
         encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank,
                                   dtype=policy)
         self.model = self.build_model(encoder)
-        self._forward = None
+        self._traced_call = None
 
     def model_inputs(self):
         """The Keras inputs every task model takes: `token_ids` and `padding_mask`."""
         return text_inputs()
-
-    def _strategy_scope(self):
-        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
-
-    def _compile(self, total_steps):
-        warmup = int(self.warmup_ratio * total_steps)
-        schedule = keras.optimizers.schedules.CosineDecay(
-            initial_learning_rate=0.0 if warmup else self.learning_rate,
-            decay_steps=max(total_steps - warmup, 1),
-            warmup_target=self.learning_rate if warmup else None,
-            warmup_steps=warmup,
-        )
-        optimizer = keras.optimizers.AdamW(learning_rate=schedule, weight_decay=self.weight_decay, clipnorm=1.0)
-        optimizer.exclude_from_weight_decay(var_names=["bias", "gamma", "beta", "layer_norm"])
-        self.model.compile(optimizer=optimizer, loss=self.loss(), metrics=self.fit_metrics())
-        # Create the optimizer's slots now: created inside the first training step they would make
-        # TensorFlow trace that step twice (about 5 s more before the first step finishes).
-        optimizer.build(self.model.trainable_variables)
 
     # === Inference ===
 
@@ -372,54 +369,19 @@ class Task:
     def evaluate(self, data, *, batch_size=64, **read_options):
         """Predict on labeled `data` and return the field's metrics as a dict."""
         records = self.read(data, **read_options)
-        return self.score(records, self.decode(self.predict_outputs(records, batch_size=batch_size), records))
+        return self.score(records, self.predict(records, batch_size=batch_size))
 
-    def predict_outputs(self, records, batch_size=64):
-        """Run the model on records; return one numpy array per record, in record order.
+    def predict_outputs(self, records, batch_size=64, **forward_options):
+        """The model's outputs for `records`, one per record in record order (see `kerastl.tasks.inference`).
 
-        Records are sorted by length so batches carry little padding; token-level outputs are
-        cut to each record's own length.
+        `forward_options` go to `forward` (e.g. translation's `num_beams`).
         """
         self._require_model()
-        features, _ = self.encode(records, with_targets=False)
-        lengths = features["token_ids"].row_lengths().numpy()
-        features, _, order = _sorted_by_length(features)
-        if len(records) <= batch_size:
-            dataset = [_one_padded_batch(features, self._pad_id)]  # no tf.data pipeline for one batch
-        else:
-            dataset = length_grouped_batches(features, None, batch_size, self._pad_id)
-        outputs = [None] * len(records)
-        position = 0
-        for batch in dataset:
-            batch_outputs = keras.ops.convert_to_numpy(self._forward_function()(batch))
-            for row in batch_outputs:
-                index = order[position]
-                outputs[index] = row[: lengths[index]] if row.ndim == 2 else row
-                position += 1
-        return outputs
-
-    def _forward_function(self):
-        """The model's inference call as one `tf.function`, traced once for every batch shape.
-
-        The signature comes from the model's inputs (batch and length unknown), so batches of
-        any length reuse one trace; features the model does not take are left out.
-        """
-        if self._forward is None:
-            model = self.model
-            signature = tf.nest.map_structure(lambda t: tf.TensorSpec(t.shape, t.dtype), model.input)
-
-            @tf.function(input_signature=[signature], autograph=False)
-            def forward(inputs):
-                return model(inputs, training=False)
-
-            def run(batch):
-                return forward({name: tf.cast(batch[name], spec.dtype) for name, spec in signature.items()})
-
-            self._forward = run
-        return self._forward
+        return inference.predict_outputs(self, records, batch_size=batch_size, **forward_options)
 
     @property
-    def _pad_id(self):
+    def pad_id(self):
+        """The id batches of `token_ids` are padded with (the tokenizer's padding id)."""
         return SpecialTokens.of(self.tokenizer).pad
 
     def _require_model(self):
@@ -448,32 +410,7 @@ class Task:
             OutputError: `path` holds other files, or a model and `overwrite` is False.
         """
         self._require_model()
-        from kerastl.atomic_files import check_output_folder
-        from kerastl.tasks.registry import task_registry
-
-        check_output_folder(path, "model", overwrite=overwrite)
-
-        registered_name = task_registry.name_of(type(self))
-        if registered_name is None:
-            raise KerastlError(
-                f"{type(self).__name__} is not registered, so a saved model could not be loaded by name. "
-                f"Fix: register it with kerastl.register_task('my_task', {type(self).__name__}) or through "
-                "the 'kerastl.tasks' entry-point group of your package."
-            )
-        with atomic_folder(path, keep=keep) as folder:
-            description = {
-                "format_version": FORMAT_VERSION,
-                "task": registered_name,
-                "task_class": f"{type(self).__module__}.{type(self).__qualname__}",
-                "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "config": self.get_config(),
-            }
-            (folder / TASK_FILE).write_text(json.dumps(description, indent=2, ensure_ascii=False))
-            model_config = keras.saving.serialize_keras_object(self.model)
-            (folder / MODEL_CONFIG_FILE).write_text(json.dumps(model_config))
-            self.model.save_weights(str(folder / WEIGHTS_FILE))
-            save_tokenizer(self.tokenizer, folder / TOKENIZER_FOLDER)
-            self.save_assets(folder)
+        model_folder.save_task_folder(self, path, overwrite=overwrite, keep=keep)
 
     @classmethod
     def load(cls, path):
@@ -483,204 +420,7 @@ class Task:
             ModelLoadError: when the folder is missing, incomplete, of another task, or its
                 head does not match its label set.
         """
-        from kerastl.tasks.registry import get_task
-
-        folder = Path(path)
-        description = _read_task_file(folder)
-        task_class = get_task(description["task"]) if cls is Task else cls
-        if cls is not Task and description["task"] != cls.name:
-            raise ModelLoadError(
-                f"{folder} holds a '{description['task']}' model, not a '{cls.name}' one. "
-                f"Fix: load it with kerastl.load('{folder}')."
-            )
-        _check_saved_class(folder, description, task_class)
-        try:
-            task = task_class.from_config(description["config"])
-        except (KerastlError, TypeError, ValueError, KeyError, AttributeError) as error:
-            raise ModelLoadError(
-                f"{folder / TASK_FILE} holds an invalid task config: {error} Fix: save the model again.")
-        for required in (MODEL_CONFIG_FILE, WEIGHTS_FILE, TOKENIZER_FOLDER):
-            if not (folder / required).exists():
-                raise ModelLoadError(f"{folder} is incomplete: {required} is missing. Fix: save the model again.")
-        task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
-        model_config = _read_json_object(folder / MODEL_CONFIG_FILE)
-        _check_model_size(folder, model_config)
-        try:
-            # Safe mode: a model file can only name registered classes, never run stored code (lambdas).
-            task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
-            if not isinstance(task.model, keras.Model):
-                raise TypeError(f"{MODEL_CONFIG_FILE} describes a {type(task.model).__name__}, not a Keras model")
-            task.model.load_weights(str(folder / WEIGHTS_FILE))
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
-            raise ModelLoadError(
-                f"{folder} cannot be loaded: {_error_summary(error)}. "
-                "Fix: save the model again with kerastl (only kerastl's own layers load in safe mode)."
-            )
-        task.load_assets(folder)
-        task.check_consistency(folder)
-        return task
-
-    def save_assets(self, folder):
-        """Write what the task needs besides the model and tokenizer (e.g. a second tokenizer) into `folder`."""
-
-    def load_assets(self, folder):
-        """Read back what `save_assets` wrote; called by `load` once the model is loaded."""
-
-    def head_size(self):
-        """How many outputs the model's last axis must have for this task's config (e.g. the
-        number of labels), checked by `load`; None (the default) checks nothing."""
-        return None
-
-    def check_consistency(self, folder):
-        """Check a loaded model against its saved config; raise `ModelLoadError` if they differ."""
-        expected = self.head_size()
-        found = _output_units(self.model)
-        if expected is not None and found is not None and expected != found:
-            raise ModelLoadError(
-                f"{folder}: {TASK_FILE} describes a head of {expected} outputs but the model's head has {found}. "
-                f"The label set in {TASK_FILE} does not belong to this model; save the model again."
-            )
-        vocabulary_size = self.tokenizer.vocabulary_size()
-        embedding_rows = _token_embedding_rows(self.model)
-        if embedding_rows is not None and vocabulary_size > embedding_rows:
-            raise ModelLoadError(
-                f"{folder}: the tokenizer has {vocabulary_size} tokens but the model's embedding only "
-                f"{embedding_rows}. The tokenizer folder does not belong to this model; save the model again."
-            )
-
-
-def _one_padded_batch(features, pad_id):
-    """Pad encoded examples into one batch, as `length_grouped_batches` would, without tf.data."""
-    batch = {}
-    for name, value in features.items():
-        padding = pad_id if name == "token_ids" else 0
-        batch[name] = value.to_tensor(default_value=padding) if isinstance(value, tf.RaggedTensor) else value
-    lengths = features["token_ids"].row_lengths()
-    batch["padding_mask"] = tf.sequence_mask(lengths, maxlen=tf.shape(batch["token_ids"])[1])
-    return batch
-
-
-def _sorted_by_length(features, targets=None):
-    """Reorder encoded examples from shortest to longest; also return the order used."""
-    order = np.argsort(features["token_ids"].row_lengths().numpy(), kind="stable")
-    features = {key: tf.gather(value, order) for key, value in features.items()}
-    targets = tf.gather(targets, order) if targets is not None else None
-    return features, targets, order
-
-
-def _read_task_file(folder):
-    if not folder.exists():
-        raise ModelLoadError(f"No model folder at {folder}. Fix: pass the --output folder of `kerastl train`.")
-    if not folder.is_dir():
-        raise ModelLoadError(f"{folder} is a file, not a model folder. Fix: pass the folder `kerastl train` wrote.")
-    task_file = folder / TASK_FILE
-    if not task_file.is_file():
-        raise ModelLoadError(f"{folder} holds no {TASK_FILE}, so it is not a kerastl model folder.")
-    description = _read_json_object(task_file)
-    if description.get("format_version") != FORMAT_VERSION or not isinstance(description.get("task"), str):
-        raise ModelLoadError(f"{task_file} is not a kerastl model description of format version {FORMAT_VERSION}. "
-                             "Fix: save the model again.")
-    if not isinstance(description.get("config"), dict):
-        raise ModelLoadError(f"{task_file}: 'config' must be a JSON object. Fix: save the model again.")
-    return description
-
-
-def _read_json_object(path):
-    """The JSON object in the model file `path`; anything else is a `ModelLoadError`."""
-    from kerastl.errors import json_type_name
-
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        raise ModelLoadError(f"{path} is not valid JSON ({_error_summary(error)}). Fix: save the model again.")
-    except OSError as error:
-        raise ModelLoadError(f"{path} cannot be read ({error.strerror or error}). Fix: save the model again.")
-    if not isinstance(content, dict):
-        raise ModelLoadError(f"{path} holds a JSON {json_type_name(content)}, not an object, so kerastl did not "
-                             "write it. Fix: save the model again.")
-    return content
-
-
-#: Config keys that size one axis of a weight array: none can exceed the weights file's values.
-SIZE_KEYS = ("vocabulary_size", "hidden_dim", "intermediate_dim", "embedding_dim", "num_classes", "units",
-             "input_dim", "output_dim", "max_sequence_length", "num_heads", "key_dim", "num_layers")
-#: Pairs of keys whose product is the size of one weight array (a token embedding, a feed-forward kernel).
-MATRIX_KEYS = (("vocabulary_size", "hidden_dim"), ("vocabulary_size", "embedding_dim"),
-               ("intermediate_dim", "hidden_dim"))
-
-
-def _check_model_size(folder, model_config):
-    """Refuse a model config that would allocate more than its weights file holds, before building it.
-
-    The weights file states how many values and arrays the model has. A config axis (e.g. a
-    vocabulary size) or a weight matrix larger than all of them together, more stacked layers
-    than arrays, or far more layers than arrays cannot belong to these weights: building it
-    would only exhaust memory.
-    """
-    values, arrays = _weights_file_size(folder / WEIGHTS_FILE)
-    configs = list(_dicts_in(model_config))
-    layers = sum(1 for config in configs if "class_name" in config)
-    if layers > 8 * arrays + 256:
-        _raise_too_large(folder, f"it has {layers} layers but the weights file only {arrays} arrays")
-    for config in configs:
-        sizes = {key: config[key] for key in SIZE_KEYS if isinstance(config.get(key), int)}
-        for key, size in sizes.items():
-            limit = arrays if key == "num_layers" else values
-            if size > limit:
-                _raise_too_large(folder, f"{key}={size} but the weights file holds {limit} "
-                                         f"{'arrays' if key == 'num_layers' else 'values'}")
-        for rows, columns in MATRIX_KEYS:
-            if rows in sizes and columns in sizes and sizes[rows] * sizes[columns] > values:
-                _raise_too_large(folder, f"{rows}={sizes[rows]} x {columns}={sizes[columns]} is more than the "
-                                         f"{values} values of the weights file")
-
-
-def _weights_file_size(path):
-    """The number of values and of arrays in a Keras weights file, read from its metadata only."""
-    import h5py
-
-    counts = [0, 0]
-
-    def count(name, item):
-        if isinstance(item, h5py.Dataset):
-            counts[0] += int(np.prod(item.shape, dtype=np.int64))
-            counts[1] += 1
-
-    try:
-        with h5py.File(path, "r") as weights:
-            weights.visititems(count)
-    except (OSError, ValueError) as error:
-        raise ModelLoadError(f"{path} is not a readable weights file ({_error_summary(error)}). "
-                             "Fix: save the model again.")
-    return counts[0], counts[1]
-
-
-def _dicts_in(value):
-    """Every dict nested in a parsed JSON value, without recursion (a deep file cannot overflow)."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            yield item
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-
-
-def _raise_too_large(folder, why):
-    raise ModelLoadError(f"{folder / MODEL_CONFIG_FILE} does not fit the weights in {WEIGHTS_FILE}: {why}. "
-                         "Building it would only exhaust memory. Fix: save the model again.")
-
-
-def _check_saved_class(folder, description, task_class):
-    """Refuse a description whose task name was changed to another task than the one saved."""
-    saved_class = description.get("task_class")
-    expected = f"{task_class.__module__}.{task_class.__qualname__}"
-    if isinstance(saved_class, str) and saved_class.rpartition(".")[2] != task_class.__qualname__:
-        raise ModelLoadError(
-            f"{folder / TASK_FILE} names the task '{description['task']}' ({expected}) but the model was saved by "
-            f"{saved_class}. Fix: restore the task name the model was saved with, or save the model again."
-        )
+        return model_folder.load_task_folder(path, task_class=None if cls is Task else cls)
 
 
 def _naming_source_file(error, records):
@@ -689,41 +429,3 @@ def _naming_source_file(error, records):
     if error.where is not None or len(paths) != 1 or None in paths:
         return error
     return DataError(error.message, where=Location(paths.pop()), fix=error.fix)
-
-
-def _output_units(model):
-    """The size of the last axis of a model's single output, or None when it cannot tell."""
-    outputs = getattr(model, "outputs", None)
-    if not isinstance(outputs, list) or len(outputs) != 1 or not hasattr(outputs[0], "shape"):
-        return None
-    units = outputs[0].shape[-1]
-    return int(units) if units is not None else None
-
-
-def _error_summary(error):
-    """The first sentences of an error message (Keras' weight errors put the cause on line 2)."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return " ".join(lines[:2]).rstrip(".") if lines else type(error).__name__
-
-
-def _token_embedding_rows(model):
-    for layer in model.layers:
-        if isinstance(layer, BackboneEncoder):
-            embedding = getattr(layer.backbone, "token_embedding", None)
-            if embedding is not None:
-                return int(embedding.input_dim)
-    return None
-
-
-def _to_python(value):
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray):
-        return [_to_python(v) for v in value.tolist()] if value.dtype == object else value.tolist()
-    if isinstance(value, dict):
-        return {k: _to_python(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(_to_python(v) for v in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

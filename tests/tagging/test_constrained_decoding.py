@@ -1,7 +1,7 @@
 import numpy as np
 
 from kerastl.tagging import tags_to_spans
-from kerastl.tagging.constrained_decoding import best_valid_tags
+from oracles import best_valid_tags
 
 NAMES = ["O", "B-LOC", "I-LOC", "B-PER", "I-PER"]
 

@@ -2,7 +2,7 @@ import numpy as np
 import tensorflow as tf
 
 from kerastl.tagging import tags_to_spans
-from kerastl.tagging.constrained_decoding import best_valid_tags
+from oracles import best_valid_tags
 from kerastl.tagging.graph_decoding import best_valid_tag_ids_in_graph, entity_spans_in_graph
 
 NAMES = ["O", "B-LOC", "I-LOC", "B-PER", "I-PER"]

@@ -77,8 +77,39 @@ def test_entry_points_are_listed_once_and_loaded_lazily(monkeypatch):
 
 
 def test_built_in_tasks_are_registered():
-    assert "sentiment" in available_tasks()
-    assert get_task("sentiment").__name__ == "SentimentTask"
+    assert {"classification", "sentiment", "ner", "translation"} <= set(available_tasks())
+    assert get_task("classification").__name__ == "ClassificationTask"
+    assert get_task("sentiment") is get_task("classification")  # the alias
+    assert get_task("sentiment").name == "classification"
+
+
+def test_an_alias_cannot_take_a_name_another_task_holds():
+    registry = TaskRegistry(entry_point_group=None)
+    registry.register("first", FirstTask, aliases=("old_first",))
+    assert registry.get("old_first") is FirstTask and registry.name_of(FirstTask) == "first"
+    assert "old_first" in registry.names()
+    with pytest.raises(TaskRegistrationError, match="'old_first' is already taken"):
+        registry.register("second", SecondTask, aliases=("old_first",))
+
+
+def test_a_model_saved_as_sentiment_loads_as_classification(tiny_backbone, tmp_path):
+    """A folder written when the task was `kerastl.tasks.sentiment.SentimentTask` loads and predicts."""
+    import json
+
+    import kerastl
+    from kerastl.tasks import ClassificationTask
+
+    task = ClassificationTask(str(tiny_backbone), max_length=16)
+    task.prepare(task.read([("a great film", "positive"), ("a dull film", "negative")]))
+    task.save(tmp_path / "model")
+    description_file = tmp_path / "model" / "kerastl.json"
+    description = json.loads(description_file.read_text())
+    assert description["task"] == "classification"
+    description.update(task="sentiment", task_class="kerastl.tasks.sentiment.SentimentTask")
+    description_file.write_text(json.dumps(description))
+    loaded = kerastl.load(tmp_path / "model")
+    assert type(loaded) is ClassificationTask
+    assert loaded.predict(["a great film"])[0].label in ("positive", "negative")
 
 
 def test_a_subclass_does_not_inherit_its_parents_registered_name():

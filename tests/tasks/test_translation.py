@@ -177,6 +177,6 @@ def test_a_korean_source_on_an_english_vocabulary_becomes_unknown_tokens(trained
 
 
 def test_default_decoder_heads_have_64_dimensions_and_divide_the_width():
-    from kerastl.tasks.translation import _heads_of_64_dimensions
+    from kerastl.tasks.translation.task import _heads_of_64_dimensions
 
     assert [_heads_of_64_dimensions(width) for width in (384, 768, 128, 200, 20)] == [6, 12, 2, 2, 1]

@@ -3,10 +3,10 @@
 import keras
 
 from kerastl.layers import ClassificationHead
-from kerastl.tasks import SentimentTask
+from kerastl.tasks import ClassificationTask
 
 
-class TopicTask(SentimentTask):
+class TopicTask(ClassificationTask):
     """Topic classification: text classification with a deeper head and a `topic` field.
 
     Registered by this package's entry point as `topic`; kerastl sets `TopicTask.name`.
@@ -14,7 +14,7 @@ class TopicTask(SentimentTask):
     Args:
         backbone: a kerastl backbone name or folder.
         head_width: width of the hidden layer of the head.
-        **kwargs: options of `kerastl.tasks.SentimentTask` (labels, max_length, freeze, ...).
+        **kwargs: options of `kerastl.tasks.ClassificationTask` (labels, max_length, freeze, ...).
 
     Example:
 

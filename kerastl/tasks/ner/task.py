@@ -2,25 +2,27 @@
 
 from pathlib import Path
 
+import click
 import keras
 import numpy as np
 import tensorflow as tf
 
 from kerastl.errors import DataError
-from kerastl.export.ner_serving import entities_in_graph
 from kerastl.layers import TokenClassificationHead
 from kerastl.metrics import entity_metrics
-from kerastl.predictions import Entity, NerPrediction
-from kerastl.preprocessing import SpecialTokens, length_grouped_batches
-from kerastl.preprocessing.sliding_windows import merge_windows, window_spans
+from kerastl.options import TaskOption
+from kerastl.preprocessing import SpecialTokens
+from kerastl.preprocessing.sliding_windows import window_spans_in_graph, window_values_in_graph
 from kerastl.preprocessing.text_tokenization import pack_token_ids
 from kerastl.preprocessing.word_alignment import align_words
 from kerastl.preprocessing.word_splitting import split_words
-from kerastl.tagging import SCHEMES, convert_tags, tags_to_spans
-from kerastl.tagging.constrained_decoding import best_valid_tags
+from kerastl.tagging import SCHEMES, convert_tags
 from kerastl.tasks.labels import LabelSet
+from kerastl.tasks.ner.entity import Entity
+from kerastl.tasks.ner.graph import entities_in_graph, tag_words_in_graph
+from kerastl.tasks.ner.prediction import NerPrediction
 from kerastl.tasks.registry import register_task
-from kerastl.tasks.task import Task, _sorted_by_length
+from kerastl.tasks.task import Task
 
 #: The target of sub-tokens that carry no label (ignored by the loss).
 IGNORED = -1
@@ -67,6 +69,20 @@ class NerTask(Task):
 
     #: The metric reports and the best-epoch choice follow.
     main_metric = "f1"
+
+    #: `kerastl train ner` flags of its own.
+    cli_options = (
+        TaskOption("--token-column", "token_column", applies_to="read", type=int,
+                   help="0-based column of the words, for CoNLL files (default 0)."),
+        TaskOption("--tag-column", "tag_column", applies_to="read", type=int,
+                   help="0-based column of the tags, for CoNLL files (default: the last)."),
+        TaskOption("--scheme", "scheme", applies_to="read", type=click.Choice(sorted(SCHEMES)),
+                   help="Tag scheme of the data files (default: iob1, as CoNLL-2003)."),
+        TaskOption("--decoding", "decoding", type=click.Choice(["valid", "argmax"]),
+                   help="'valid' IOB2 sequences (Viterbi, the default) or each word's 'argmax' tag."),
+        TaskOption("--word-pooling", "word_pooling", type=click.Choice(["first", "mean"]),
+                   help="A word's tag from its 'first' sub-token (default) or the 'mean' of all."),
+    )
 
     def __init__(self, backbone="minilm-l6", *, labels=None, scheme="iob1", output_scheme="iob2",
                  label_subtokens="first", word_pooling="first", window_stride=None, decoding="valid", **kwargs):
@@ -166,14 +182,16 @@ class NerTask(Task):
             self.label_set = LabelSet(sorted(names, key=lambda name: (name != "O", name[2:], name)))
 
     def encode(self, records, with_targets):
-        aligned = self._align(records)
-        windows = self._windows(aligned)
-        features = {"token_ids": self._gather_windows(aligned["token_ids"], windows, SpecialTokens.of(self.tokenizer))}
+        aligned = align_words(self.tokenizer, [record["words"] for record in records])
+        starts, ends = window_spans_in_graph(aligned["token_ids"].row_lengths(), *self.window_size_and_stride())
+        special = SpecialTokens.of(self.tokenizer)
+        features = {"token_ids": pack_token_ids(window_values_in_graph(aligned["token_ids"], starts, ends), special,
+                                                self.max_length)}
         if not with_targets:
             return features, None
         word_tags = np.concatenate(
-            [np.asarray([self._tag_id(tag, r) for tag in self.iob2_tags(r)], np.int32) for r in records]
-            + [np.zeros(0, np.int32)]
+            [np.asarray([self.label_set.id_of(tag, r.get("where")) for tag in self.iob2_tags(r)], np.int32)
+             for r in records] + [np.zeros(0, np.int32)]
         )
         word_starts = np.cumsum([0] + [len(r["words"]) for r in records])[:-1]
         word_ids = aligned["word_ids"]
@@ -182,37 +200,14 @@ class NerTask(Task):
         labeled = aligned["is_first" if self.label_subtokens == "first" else "is_labeled"]
         targets = np.where(labeled.flat_values.numpy(), targets, IGNORED)
         targets = tf.RaggedTensor.from_row_splits(targets.astype(np.int32), word_ids.row_splits)
-        ignored = SpecialTokens(
-            start=IGNORED if SpecialTokens.of(self.tokenizer).start is not None else None,
-            end=IGNORED if SpecialTokens.of(self.tokenizer).end is not None else None,
-            pad=IGNORED,
-        )
-        return features, self._gather_windows(targets, windows, ignored)
-
-    def _tag_id(self, tag, record):
-        return self.label_set.id_of(tag, record.get("where"))
-
-    def _align(self, records):
-        return align_words(self.tokenizer, [record["words"] for record in records])
+        ignored = SpecialTokens(start=IGNORED if special.start is not None else None,
+                                end=IGNORED if special.end is not None else None, pad=IGNORED)
+        return features, pack_token_ids(window_values_in_graph(targets, starts, ends), ignored, self.max_length)
 
     def window_size_and_stride(self):
         """`(size, stride)` of the windows over long sentences, in sub-tokens (special ones left out)."""
         size = self.max_length - SpecialTokens.of(self.tokenizer).count
         return size, min(self.window_stride or max(size // 2, 1), size)
-
-    def _windows(self, aligned):
-        """`(record index, start, end)` of every window over the records' sub-tokens."""
-        size, stride = self.window_size_and_stride()
-        lengths = aligned["token_ids"].row_lengths().numpy()
-        return [(index, start, end) for index, length in enumerate(lengths)
-                for start, end in window_spans(int(length), size, stride)]
-
-    def _gather_windows(self, ragged, windows, special):
-        starts = ragged.row_starts().numpy()
-        indices = np.concatenate([np.arange(starts[i] + s, starts[i] + e) for i, s, e in windows] + [np.zeros(0, int)])
-        lengths = np.asarray([e - s for _, s, e in windows], np.int64)
-        values = tf.gather(ragged.flat_values, indices)
-        return pack_token_ids(tf.RaggedTensor.from_row_lengths(values, lengths), special, self.max_length)
 
     # === Model ===
 
@@ -225,84 +220,45 @@ class NerTask(Task):
     def loss(self):
         return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=IGNORED)
 
+    def head_size(self):
+        return len(self.label_set) if self.label_set is not None else None
+
     # === Inference ===
 
-    def predict_outputs(self, records, batch_size=64):
-        """Run the model over every window of every record; return one array per record.
+    def inference_features(self, records):
+        """The words of each record; windows, sub-tokens and tags come in the graph (`tag_words_in_graph`)."""
+        words = [word for record in records for word in record["words"]]
+        lengths = [len(record["words"]) for record in records]
+        return {"words": tf.RaggedTensor.from_row_lengths(tf.constant(words, tf.string, shape=[len(words)]),
+                                                          tf.constant(lengths, tf.int64))}
 
-        Each array holds the tag probabilities of the record's words, `(words, tags)`.
-        """
-        self._require_model()
-        aligned = self._align(records)
-        windows = self._windows(aligned)
-        special = SpecialTokens.of(self.tokenizer)
-        features = {"token_ids": self._gather_windows(aligned["token_ids"], windows, special)}
-        features, _, order = _sorted_by_length(features)
-        window_outputs = [None] * len(windows)
-        position = 0
-        offset = int(special.start is not None)
-        for batch in length_grouped_batches(features, None, batch_size, self._pad_id):
-            logits = keras.ops.convert_to_numpy(self._forward_function()(batch)).astype("float32")
-            for row in logits:
-                _, start, end = windows[order[position]]
-                window_outputs[order[position]] = row[offset : offset + end - start]
-                position += 1
-        word_ids = aligned["word_ids"].to_list()
-        pooled = aligned["is_first" if self.word_pooling == "first" else "is_labeled"].to_list()
-        outputs, cursor = [], 0
-        for index, record in enumerate(records):
-            count = 0
-            while cursor + count < len(windows) and windows[cursor + count][0] == index:
-                count += 1
-            spans = [(s, e) for _, s, e in windows[cursor : cursor + count]]
-            length = len(word_ids[index])
-            merged = merge_windows(window_outputs[cursor : cursor + count], spans, length) if length else \
-                np.zeros((0, len(self.label_set)), "float32")
-            cursor += count
-            outputs.append(self._word_probabilities(merged, word_ids[index], pooled[index], len(record["words"])))
-        return outputs
-
-    def _word_probabilities(self, logits, word_ids, pooled, word_count):
-        """Each word's tag probabilities: the mean over its `pooled` sub-tokens (its first one
-        under `word_pooling="first"`, all that carry a label under "mean")."""
-        probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True)) if len(logits) else logits
-        if len(logits):
-            probabilities /= probabilities.sum(axis=-1, keepdims=True)
-        pooled = np.asarray(pooled, bool)
-        word_ids = np.asarray(word_ids, int)[pooled]
-        result = np.zeros((word_count, len(self.label_set)), "float32")
-        np.add.at(result, word_ids, probabilities[pooled])
-        result /= np.maximum(np.bincount(word_ids, minlength=word_count), 1)[:, None]
-        return result
+    def forward(self, batch):
+        """Tag one batch of sentences in the graph; one dict of numpy arrays per sentence."""
+        if self._traced_call is None:
+            self._traced_call = tf.function(lambda words: tag_words_in_graph(self, words),
+                                            input_signature=[tf.RaggedTensorSpec([None, None], tf.string)])
+        tagged = self._traced_call(batch["words"])
+        rows = {name: np.split(value.flat_values.numpy(), value.row_splits.numpy()[1:-1])
+                for name, value in tagged.items()}
+        return [dict(zip(rows, values)) for values in zip(*rows.values())]
 
     # === Results ===
 
     def decode(self, outputs, records):
-        names = self.label_set.names
+        names, types = self.label_set.names, self.entity_types
         predictions = []
-        for record, probabilities in zip(records, outputs):
-            words = record["words"]
+        for record, tagged in zip(records, outputs):
             text, offsets = _text_and_offsets(record)
-            if self.decoding == "valid":
-                tags = best_valid_tags(probabilities, names)
-            else:
-                tags = [names[i] for i in probabilities.argmax(axis=-1)]
-            scores = probabilities[np.arange(len(tags)), [self.label_set.id_of(tag) for tag in tags]]
             entities = [
-                Entity(
-                    type=span.type,
-                    text=text[offsets[span.start][0] : offsets[span.end - 1][1]],
-                    start_word=span.start,
-                    end_word=span.end,
-                    start_char=offsets[span.start][0],
-                    end_char=offsets[span.end - 1][1],
-                    score=float(scores[span.start : span.end].mean()),
-                )
-                for span in tags_to_spans(tags, "iob2")
+                Entity(type=types[kind], text=text[offsets[start][0] : offsets[end - 1][1]], start_word=int(start),
+                       end_word=int(end), start_char=offsets[start][0], end_char=offsets[end - 1][1],
+                       score=float(score))
+                for kind, start, end, score in zip(tagged["entity_type"], tagged["entity_start"],
+                                                   tagged["entity_end"], tagged["entity_score"])
             ]
-            predictions.append(NerPrediction(
-                text=text, words=list(words), tags=convert_tags(tags, "iob2", self.output_scheme), entities=entities,
-            ))
+            tags = [names[i] for i in tagged["tags"]]
+            predictions.append(NerPrediction(text=text, words=list(record["words"]),
+                                             tags=convert_tags(tags, "iob2", self.output_scheme), entities=entities))
         return predictions
 
     def score(self, records, predictions):
@@ -315,10 +271,10 @@ class NerTask(Task):
     def serving_function(self):
         """Raw strings in; the entities `predict` finds, as dense tensors padded per batch.
 
-        Everything `predict` does on a string runs in the graph (see
-        `kerastl.export.ner_serving.entities_in_graph`): the same word splitting, sliding
-        windows over texts longer than `max_length` (nothing is truncated), word pooling and
-        decoding (`self.decoding`, by default the "valid" Viterbi search).
+        The graph is `predict`'s own (`kerastl.tasks.ner.graph.tag_words_in_graph`) after
+        the same word splitting: sliding windows over texts longer than `max_length` (nothing
+        is truncated), word pooling and decoding (`self.decoding`, by default the "valid"
+        Viterbi search).
 
         Returns:
             A `tf.function` taking `texts` (`tf.string`, `(batch,)`) and returning

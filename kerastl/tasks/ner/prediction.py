@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import List
 
-from kerastl.predictions.entity import Entity
+from kerastl.tasks.ner.entity import Entity
 
 
 @dataclass(frozen=True)

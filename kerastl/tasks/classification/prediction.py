@@ -1,10 +1,10 @@
-"""`SentimentPrediction`: the label of one text and the probability of every label."""
+"""`ClassificationPrediction`: the label of one text and the probability of every label."""
 
 from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
-class SentimentPrediction:
+class ClassificationPrediction:
     """The predicted label of a text.
 
     Attributes:
@@ -26,3 +26,7 @@ class SentimentPrediction:
     def to_dict(self):
         """Return a JSON-ready dict."""
         return asdict(self)
+
+
+#: The name classification predictions had when the task was registered as "sentiment" only.
+SentimentPrediction = ClassificationPrediction

@@ -1,4 +1,4 @@
-"""`SentimentTask`: sentence classification (binary or multi-class) on a pretrained backbone."""
+"""`ClassificationTask`: text classification (binary or multi-class) on a pretrained backbone."""
 
 from pathlib import Path
 
@@ -8,20 +8,23 @@ import tensorflow as tf
 
 from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
-from kerastl.predictions import SentimentPrediction
 from kerastl.preprocessing import tokenize_texts
-from kerastl.tasks.labels import LabelSet
+from kerastl.tasks.classification.prediction import ClassificationPrediction
 from kerastl.tasks.example_records import record_from_pair
+from kerastl.tasks.labels import LabelSet
+from kerastl.options import COLUMN, TaskOption
 from kerastl.tasks.registry import register_task
 from kerastl.tasks.task import Task
 
 
-@register_task("sentiment")
-class SentimentTask(Task):
-    """Classify texts into labels: positive/negative, star ratings, any set of classes.
+@register_task("classification", aliases=("sentiment",))
+class ClassificationTask(Task):
+    """Classify texts into labels: positive/negative, topics, star ratings, any set of classes.
 
-    Labels can be names or integers; they are learned from the training data unless given.
-    `evaluate` reports accuracy and macro-F1; `predict` returns `SentimentPrediction`s.
+    Registered as `classification`, and as `sentiment` (its first name, which saved sentiment
+    models keep). Labels can be names or integers; they are learned from the training data
+    unless given. `evaluate` reports accuracy and macro-F1; `predict` returns
+    `ClassificationPrediction`s.
 
     Args:
         backbone: a backbone name (see `kerastl.backbones`).
@@ -30,12 +33,23 @@ class SentimentTask(Task):
 
     Example:
 
-    >>> from kerastl.tasks import SentimentTask
-    >>> task = SentimentTask("minilm-l6")  # doctest: +SKIP
+    >>> from kerastl.tasks import ClassificationTask
+    >>> task = ClassificationTask("minilm-l6")  # doctest: +SKIP
     >>> task.fit([("a wonderful film", "positive"), ("a dull mess", "negative")])  # doctest: +SKIP
     >>> task.predict(["what a delight"])[0].label  # doctest: +SKIP
     'positive'
     """
+
+    #: Models saved when this class was `kerastl.tasks.sentiment.SentimentTask` load as this class.
+    former_class_names = ("SentimentTask",)
+
+    #: `kerastl train classification` flags of its own.
+    cli_options = (
+        TaskOption("--text-column", "text_column", applies_to="read", type=COLUMN,
+                   help="Column (name or index, -1 the last) holding the text, for table files."),
+        TaskOption("--label-column", "label_column", applies_to="read", type=COLUMN,
+                   help="Column (name or index, -1 the last) holding the label, for table files."),
+    )
 
     def __init__(self, backbone="minilm-l6", *, labels=None, **kwargs):
         super().__init__(backbone, **kwargs)
@@ -49,7 +63,7 @@ class SentimentTask(Task):
     # === Data ===
 
     def record_from_example(self, example):
-        return record_from_pair(example, "sentiment", "text", "label", input_aliases=("sentence",))
+        return record_from_pair(example, "classification", "text", "label", input_aliases=("sentence",))
 
     def read_file(self, path, text_column=None, label_column=None, **options):
         from kerastl.data import read_class_folders, read_jsonl, read_table
@@ -75,8 +89,8 @@ class SentimentTask(Task):
     def build_model(self, encoder):
         inputs = self.model_inputs()
         pooled = encoder(inputs)["pooled_output"]
-        logits = ClassificationHead(len(self.label_set), dropout=self.dropout, name="sentiment_head")(pooled)
-        return keras.Model(inputs, logits, name="sentiment_classifier")
+        logits = ClassificationHead(len(self.label_set), dropout=self.dropout, name="classification_head")(pooled)
+        return keras.Model(inputs, logits, name="text_classifier")
 
     def loss(self):
         return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -92,7 +106,7 @@ class SentimentTask(Task):
         probabilities /= probabilities.sum(axis=-1, keepdims=True)
         names = self.label_set.names
         return [
-            SentimentPrediction(
+            ClassificationPrediction(
                 text=record["text"],
                 label=names[int(row.argmax())],
                 score=float(row.max()),

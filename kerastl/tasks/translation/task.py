@@ -2,14 +2,12 @@
 
 import json
 import os
-import weakref
-from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import ops
 
 from kerastl.backbone_families import SEQ2SEQ, architecture_of
 from kerastl.backbones import backbone_architecture
@@ -17,21 +15,21 @@ from kerastl.errors import DataError
 from kerastl.layers import BackboneEncoder, Seq2SeqTranslator, TranslationDecoder
 from kerastl.layers.seq2seq_translator import seq2seq_special_ids
 from kerastl.metrics import translation_metrics
-from kerastl.predictions import TranslationPrediction
-from kerastl.preprocessing import length_grouped_batches, tokenize_texts
+from kerastl.options import COLUMN, TaskOption
+from kerastl.preprocessing import tokenize_texts
 from kerastl.preprocessing.detokenization import detokenize, detokenize_in_graph
 from kerastl.preprocessing.target_vocabulary import TARGET_SPECIAL_TOKENS, learn_target_vocabulary
 from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.registry import register_task
-from kerastl.tasks.task import Task, _sorted_by_length
+from kerastl.tasks.task import Task
+from kerastl.tasks.translation.generation import DecodingIds, generate, kept_ids
+from kerastl.tasks.translation.packing import packed_ids, packed_ids_in_graph
+from kerastl.tasks.translation.prediction import TranslationPrediction
 from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
 from kerastl.losses import SmoothedTokenCrossentropy
 
 TARGET_TOKENIZER_FOLDER = "target_tokenizer"
 PAD_ID, UNKNOWN_ID, START_ID, END_ID = range(len(TARGET_SPECIAL_TOKENS))
-
-_PACKING_FUNCTIONS = weakref.WeakKeyDictionary()
-
 
 @register_task("translation")
 class TranslationTask(Task):
@@ -85,6 +83,34 @@ class TranslationTask(Task):
 
     #: `kerastl train` and reports follow BLEU.
     main_metric = "bleu"
+
+    #: `kerastl train translation` flags of its own.
+    cli_options = (
+        TaskOption("--source", "source", applies_to="data", type=click.Path(dir_okay=False),
+                   help="Training source sentences, one per line (with --target, instead of --train)."),
+        TaskOption("--target", "target", applies_to="data", type=click.Path(dir_okay=False),
+                   help="The line-aligned target sentences of --source."),
+        TaskOption("--validation-source", "validation_source", applies_to="data", type=click.Path(dir_okay=False),
+                   help="Validation sources, one per line (with --validation-target)."),
+        TaskOption("--validation-target", "validation_target", applies_to="data", type=click.Path(dir_okay=False),
+                   help="The line-aligned validation targets."),
+        TaskOption("--source-column", "source_column", applies_to="read", type=COLUMN,
+                   help="Column of the sources in a pair table (default 0; Tatoeba's kor.txt is English first, "
+                        "so Korean->English is --source-column 1 --target-column 0)."),
+        TaskOption("--target-column", "target_column", applies_to="read", type=COLUMN,
+                   help="Column of the targets in a pair table (default 1)."),
+        TaskOption("--num-beams", "num_beams", type=click.IntRange(min=1),
+                   help="1 decodes greedily (default), more uses beam search with that many beams."),
+        TaskOption("--max-target-length", "max_target_length", type=click.IntRange(min=4),
+                   help="The longest generated translation, in target tokens (default 64)."),
+    )
+
+    @classmethod
+    def data_from_cli(cls, train, validation, options):
+        """Aligned --source/--target files (and --validation-source/-target) as `(Path, Path)` pairs."""
+        return (_file_pair(train, options.get("source"), options.get("target"), ""),
+                _file_pair(validation, options.get("validation_source"), options.get("validation_target"),
+                           "validation-"))
 
     def __init__(self, backbone="minilm-l6", *, max_target_length=64, target_vocabulary_size=8000,
                  decoder_layers=3, decoder_heads=None, label_smoothing=0.1, num_beams=1,
@@ -172,7 +198,7 @@ class TranslationTask(Task):
         sources = [r["source"] for r in records]
         if self.seq2seq:
             special = self._special_ids()
-            source_ids = _packed_ids(self.tokenizer, sources, special["encoder_start"], special["end"],
+            source_ids = packed_ids(self.tokenizer, sources, special["encoder_start"], special["end"],
                                      self.max_length)
         else:
             source_ids = tokenize_texts(self.tokenizer, sources, self.max_length)
@@ -185,7 +211,7 @@ class TranslationTask(Task):
                                 fix="give every source its translation to train or evaluate on")
         decoding = self._decoding_ids()
         # Decoder start, pieces, end: at most `max_target_length` + 1 ids (inputs and labels shift by one).
-        target_ids = _packed_ids(self._target_tokenizer_in_use(), [r["target"] for r in records], decoding.prompt,
+        target_ids = packed_ids(self._target_tokenizer_in_use(), [r["target"] for r in records], decoding.prompt,
                                  decoding.end, self.max_target_length + 1)
         features["decoder_token_ids"] = target_ids[:, :-1]
         return features, target_ids[:, 1:]
@@ -208,10 +234,10 @@ class TranslationTask(Task):
     def _decoding_ids(self):
         """The decoder's start prompt, end and padding ids, and the ids a translation never shows."""
         if not self.seq2seq:
-            return _DecodingIds(prompt=(START_ID,), end=END_ID, pad=PAD_ID, hidden=(PAD_ID, START_ID))
+            return DecodingIds(prompt=(START_ID,), end=END_ID, pad=PAD_ID, hidden=(PAD_ID, START_ID))
         special = self._special_ids()
         hidden = {special["pad"], *special["decoder_start"]} - {special["end"]}
-        return _DecodingIds(prompt=tuple(special["decoder_start"]), end=special["end"], pad=special["pad"],
+        return DecodingIds(prompt=tuple(special["decoder_start"]), end=special["end"], pad=special["pad"],
                             hidden=tuple(sorted(hidden)))
 
     # === Model ===
@@ -256,34 +282,34 @@ class TranslationTask(Task):
         logits = Seq2SeqTranslator(backbone, lora_rank=self.lora_rank, name="seq2seq_translator")(inputs)
         return keras.Model(inputs, logits, name="translator")
 
+    def head_size(self):
+        """The target vocabulary the decoder predicts over (the backbone's own with BART and T5)."""
+        if self.seq2seq:
+            return int(_layer_of_type(self.model, Seq2SeqTranslator).backbone.vocabulary_size)
+        return self.target_tokenizer.vocabulary_size() if self.target_tokenizer is not None else None
+
     def loss(self):
         return SmoothedTokenCrossentropy(smoothing=self.label_smoothing, pad_id=self._decoding_ids().pad)
 
     # === Generation ===
 
-    def predict_outputs(self, records, batch_size=64, num_beams=None, use_cache=True, sampler=None):
-        """Generate target ids for records: one array per record (the decoder's start prompt left out).
+    def forward(self, batch, num_beams=None, use_cache=True, sampler=None):
+        """Generate the target ids of one batch of sources: one array per source (the decoder's
+        start prompt left out). `predict_outputs(records, **options)` passes these options.
 
         Args:
-            records: records with a "source".
-            batch_size: sentences decoded together.
+            batch: a batch of `inference_features` rows (ragged `token_ids`).
             num_beams: 1 for greedy decoding, more for beam search (default: the task's).
             use_cache: reuse attention keys and values between steps (much faster; off only
                 to measure what the cache brings).
             sampler: a keras-hub sampler to use instead of the one `num_beams` picks.
         """
-        self._require_model()
-        generate = self._generator(sampler if sampler is not None else self._sampler(num_beams), use_cache)
-        features, _ = self.encode(records, with_targets=False)
-        features, _, order = _sorted_by_length(features)
+        from kerastl.tasks.inference import padded_batch
+
+        generate_ids = self._generator(sampler if sampler is not None else self._sampler(num_beams), use_cache)
+        inputs = padded_batch(batch, self.pad_id)
         prompt_length = len(self._decoding_ids().prompt)
-        outputs = [None] * len(records)
-        position = 0
-        for batch in length_grouped_batches(features, None, batch_size, self._pad_id):
-            for row in generate(batch["token_ids"], batch["padding_mask"]).numpy():
-                outputs[order[position]] = row[prompt_length:]
-                position += 1
-        return outputs
+        return [row[prompt_length:] for row in generate_ids(inputs["token_ids"], inputs["padding_mask"]).numpy()]
 
     def _sampler(self, num_beams=None):
         """keras-hub's greedy sampler for one beam, its beam sampler for more (default: the task's)."""
@@ -304,11 +330,11 @@ class TranslationTask(Task):
                 input_signature=[tf.TensorSpec([None, None], tf.int32), tf.TensorSpec([None, None], tf.bool)],
                 reduce_retracing=True, autograph=False,
             )
-            def generate(token_ids, padding_mask):
+            def generate_ids(token_ids, padding_mask):
                 encoded = encode(token_ids, padding_mask)
-                return _generate(decoder, sampler, encoded, padding_mask, ids, length, use_cache)
+                return generate(decoder, sampler, encoded, padding_mask, ids, length, use_cache)
 
-            self._generators[key] = generate
+            self._generators[key] = generate_ids
         return self._generators[key]
 
     def _encoder_and_decoder(self):
@@ -344,7 +370,7 @@ class TranslationTask(Task):
         if not records:
             return []
         ids = tf.constant(np.stack(outputs).astype("int32"))
-        kept = _kept_ids(ids, self._decoding_ids())
+        kept = kept_ids(ids, self._decoding_ids())
         texts = self._detokenize_function()(kept).numpy()
         return [
             TranslationPrediction(source=record["source"], translation=text.decode("utf-8"),
@@ -385,7 +411,7 @@ class TranslationTask(Task):
         the pieces with the same spacing rules (`kerastl.preprocessing.detokenization`); with a
         seq2seq backbone, with the backbone tokenizer's `detokenize`, the function `decode` runs.
         """
-        generate = self._generator(self._sampler(), use_cache=True)
+        generate_ids = self._generator(self._sampler(), use_cache=True)
         decoding = self._decoding_ids()
         if self.seq2seq:
             detokenize = self._detokenize_function()
@@ -398,8 +424,8 @@ class TranslationTask(Task):
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
         def serve(texts):
             inputs = self.serving_inputs(texts)
-            ids = generate(inputs["token_ids"], inputs["padding_mask"])[:, len(decoding.prompt):]
-            return {"translation": detokenize(_kept_ids(ids, decoding))}
+            ids = generate_ids(inputs["token_ids"], inputs["padding_mask"])[:, len(decoding.prompt):]
+            return {"translation": detokenize(kept_ids(ids, decoding))}
 
         return serve
 
@@ -410,7 +436,7 @@ class TranslationTask(Task):
         from kerastl.export.serving_inputs import padded_inputs
 
         special = self._special_ids()
-        ids = _packed_ids_in_graph(self.tokenizer, texts, special["encoder_start"], special["end"], self.max_length)
+        ids = packed_ids_in_graph(self.tokenizer, texts, special["encoder_start"], special["end"], self.max_length)
         return padded_inputs(ids, special["pad"])
 
     def serving_metadata(self):
@@ -469,107 +495,16 @@ class TranslationTask(Task):
             )
 
 
-@dataclass(frozen=True)
-class _DecodingIds:
-    """The decoder's start `prompt` (a tuple of ids), its `end` and `pad` ids, and the `hidden`
-    ids a translation never shows."""
-
-    prompt: tuple
-    end: int
-    pad: int
-    hidden: tuple
-
-
-def _generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, length, use_cache):
-    """Generate `(batch, length)` target ids starting with `ids.prompt`, stopping at `ids.end`.
-
-    `decoder` is a `TranslationDecoder` or a `Seq2SeqTranslator`: both decode with
-    `call_with_cache` (cached) or `call_decoder` (every step from scratch).
-    """
-    batch = ops.shape(encoder_sequence)[0]
-    start = len(ids.prompt)
-    row = ops.convert_to_tensor(list(ids.prompt) + [ids.pad] * (length - start), dtype="int32")
-    prompt = ops.tile(row[None, :], [batch, 1])
-    is_prompt = ops.tile((ops.arange(length) < start)[None, :], [batch, 1])
-    if use_cache:
-        self_cache, cross_cache = decoder.empty_cache(batch, length, ops.shape(encoder_sequence)[1])
-        # Compute the cross-attention keys and values once; later steps only read them.
-        _, _, self_cache, cross_cache = decoder.call_with_cache(
-            prompt[:, :start], encoder_sequence, encoder_padding_mask, self_cache, 0, cross_cache, 0
-        )
-
-        def next(prompt, cache, index):
-            self_cache, encoder_sequence, encoder_padding_mask, cross_cache = cache
-            previous = ops.slice(prompt, [0, index - 1], [ops.shape(prompt)[0], 1])
-            logits, hidden, self_cache, _ = decoder.call_with_cache(
-                previous, encoder_sequence, encoder_padding_mask, self_cache, index - 1, cross_cache, None
-            )
-            logits = _finished_rows_emit_padding(prompt, index, logits[:, 0, :], start, ids)
-            return logits, hidden[:, 0, :], (self_cache, encoder_sequence, encoder_padding_mask, cross_cache)
-
-        cache = (self_cache, encoder_sequence, encoder_padding_mask, cross_cache)
-    else:
-
-        def next(prompt, cache, index):
-            encoder_sequence, encoder_padding_mask = cache
-            logits = ops.take(decoder.call_decoder(prompt, encoder_sequence, encoder_padding_mask), index - 1, axis=1)
-            return _finished_rows_emit_padding(prompt, index, logits, start, ids), None, cache
-
-        cache = (encoder_sequence, encoder_padding_mask)
-    return sampler(next=next, prompt=prompt, cache=cache, index=start, mask=is_prompt, stop_token_ids=[ids.end])
-
-
-def _finished_rows_emit_padding(prompt, index, logits, start, ids):
-    """Once a row has generated its end (or padding), put all probability on padding, so
-    finished beams keep their score."""
-    positions = ops.arange(ops.shape(prompt)[1])
-    generated = ops.logical_and(positions >= start, positions < index)
-    ended = ops.logical_or(ops.equal(prompt, ids.end), ops.equal(prompt, ids.pad))
-    finished = ops.any(ops.logical_and(ended, generated[None, :]), axis=1)
-    padding_only = ops.where(
-        ops.equal(ops.arange(ops.shape(logits)[-1]), ids.pad), ops.cast(0.0, logits.dtype),
-        ops.cast(-1e9, logits.dtype),
-    )
-    return ops.where(finished[:, None], padding_only[None, :], logits)
-
-
-def _kept_ids(ids, decoding):
-    """The generated ids a translation shows, ragged: those before the first end, without hidden ones."""
-    kept = tf.cumsum(tf.cast(ids == decoding.end, tf.int32), axis=1) == 0
-    for hidden in decoding.hidden:
-        kept &= ids != hidden
-    return tf.ragged.boolean_mask(ids, kept)
-
-
-def _packed_ids(tokenizer, texts, start_ids, end_id, length):
-    """Tokenize `texts` into ragged `start_ids + pieces + [end_id]`, at most `length` ids each."""
-    return _packing_function(tokenizer, tuple(start_ids), end_id, length)(tf.constant(texts, tf.string))
-
-
-def _packing_function(tokenizer, start_ids, end_id, length):
-    """One traced packing function per tokenizer and packing, so repeated calls do not retrace."""
-    functions = _PACKING_FUNCTIONS.setdefault(tokenizer, {})
-    key = (start_ids, end_id, length)
-    if key not in functions:
-
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
-        def pack(texts):
-            return _packed_ids_in_graph(tokenizer, texts, start_ids, end_id, length)
-
-        functions[key] = pack
-    return functions[key]
-
-
-def _packed_ids_in_graph(tokenizer, texts, start_ids, end_id, length):
-    """`_packed_ids` in TensorFlow ops, for a serving graph."""
-    ids = tf.cast(tokenizer(texts), tf.int32)
-    if not isinstance(ids, tf.RaggedTensor):
-        ids = tf.RaggedTensor.from_tensor(ids)
-    ids = ids[:, : length - len(start_ids) - 1]
-    rows = ids.nrows()
-    start = tf.RaggedTensor.from_tensor(tf.fill([rows, len(start_ids)], 0) + tf.constant(start_ids, tf.int32))
-    end = tf.RaggedTensor.from_tensor(tf.fill([rows, 1], end_id))
-    return tf.concat([start, ids, end], axis=1)
+def _file_pair(path, source, target, prefix):
+    """`(Path(source), Path(target))` when both are given, else `path`."""
+    if source is None and target is None:
+        return path
+    if source is None or target is None:
+        raise click.UsageError(f"--{prefix}source and --{prefix}target go together: give both files.")
+    if path is not None:
+        option = "--validation" if prefix else "--train"
+        raise click.UsageError(f"Give either {option} or --{prefix}source/--{prefix}target, not both.")
+    return (Path(source), Path(target))
 
 
 def _heads_of_64_dimensions(width):

@@ -1,0 +1,95 @@
+"""`Trainer`: fits a task's model — batches grouped by length, the optimizer, checkpoints, strategies.
+
+The task decides what is learned (`encode`, `build_model`, `loss`); the trainer decides how:
+it builds the model under the strategy's scope on the first fit, tokenizes every record once,
+feeds length-grouped batches, compiles with `warmup_cosine_adamw`, and runs Keras `fit`
+(or `fit_resumable` with step checkpoints).
+"""
+
+import contextlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from kerastl.preprocessing import length_grouped_batches
+from kerastl.training.distributable_batches import distributable_batches
+from kerastl.training.distribution import resolve_distribution
+from kerastl.training.is_chief import is_chief
+from kerastl.training.optimizer import warmup_cosine_adamw
+from kerastl.training.resumable_fit import fit_resumable
+
+
+class Trainer:
+    """Fit a `kerastl.tasks.Task` on records.
+
+    Args:
+        task: the task to train; its model is built on the first `fit`.
+        distribution: None, a strategy name ("mirrored", "multiworker", "tpu") or a
+            `tf.distribute.Strategy`; resolved once, here, before any TensorFlow operation
+            (a multi-worker strategy must come first).
+    """
+
+    def __init__(self, task, distribution=None):
+        self.task = task
+        self.strategy = resolve_distribution(distribution)
+
+    def scope(self):
+        """The strategy's scope (variables created inside are mirrored), or a no-op."""
+        return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
+
+    def fit(self, train_records, validation_records=None, *, epochs=3, batch_size=32, callbacks=None,
+            verbose="auto", checkpoint_dir=None, checkpoint_every=None):
+        """Train on records read by `task.read`; see `Task.fit` for the arguments.
+
+        Returns:
+            The Keras `History` object.
+        """
+        task = self.task
+        if task.model is None:
+            with self.scope():
+                task.prepare(train_records)
+        keras.utils.set_random_seed(task.seed)
+        place = distributable_batches if self.strategy is not None else (lambda dataset: dataset)
+        pad_id = task.pad_id
+        train_features, train_targets = task.encode(train_records, with_targets=True)
+
+        def train_batches(seed):
+            return place(length_grouped_batches(train_features, train_targets, batch_size, pad_id,
+                                                task.target_padding, shuffle=True, seed=seed))
+
+        validation_data = None
+        if validation_records is not None:
+            features, targets = _sorted_by_length(*task.encode(validation_records, with_targets=True))
+            validation_data = place(length_grouped_batches(features, targets, batch_size * 2, pad_id,
+                                                           task.target_padding))
+        steps_per_epoch = -(-len(train_records) // batch_size)
+        with self.scope():
+            self.compile(epochs * steps_per_epoch)
+        if checkpoint_dir is not None:
+            return fit_resumable(
+                task.model, lambda epoch: train_batches(task.seed + epoch), steps_per_epoch, checkpoint_dir,
+                epochs=epochs, every=checkpoint_every,
+                run={"examples": len(train_records), "batch_size": batch_size, "seed": task.seed},
+                validation_data=validation_data, callbacks=callbacks, verbose=verbose, write=is_chief(self.strategy),
+            )
+        return task.model.fit(
+            train_batches(task.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
+            verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
+        )
+
+    def compile(self, total_steps):
+        """Compile the task's model with its loss and `fit_metrics`, and AdamW over `total_steps`."""
+        task = self.task
+        optimizer = warmup_cosine_adamw(task.learning_rate, total_steps, warmup_ratio=task.warmup_ratio,
+                                        weight_decay=task.weight_decay)
+        task.model.compile(optimizer=optimizer, loss=task.loss(), metrics=task.fit_metrics())
+        # Create the optimizer's slots now: created inside the first training step they would make
+        # TensorFlow trace that step twice (about 5 s more before the first step finishes).
+        optimizer.build(task.model.trainable_variables)
+
+
+def _sorted_by_length(features, targets):
+    """Encoded examples reordered from shortest to longest (validation batches carry little padding)."""
+    order = np.argsort(features["token_ids"].row_lengths().numpy(), kind="stable")
+    return {key: tf.gather(value, order) for key, value in features.items()}, tf.gather(targets, order)
