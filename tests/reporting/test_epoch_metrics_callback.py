@@ -10,9 +10,15 @@ class FakeTask:
     def __init__(self):
         self.calls = []
 
-    def evaluate(self, records, batch_size=64):
+    def predict(self, records, batch_size=64):
+        return [f"prediction {len(self.calls)}"] * len(records)
+
+    def score(self, records, predictions):
         self.calls.append(len(records))
         return {"examples": len(records), "f1": 0.1 * len(self.calls), "per_type": {"PER": {"f1": 1.0}}}
+
+    def evaluate(self, records, batch_size=64):
+        return self.score(records, self.predict(records))
 
 
 def test_records_losses_and_the_task_metric_each_epoch(capsys):
@@ -26,6 +32,9 @@ def test_records_losses_and_the_task_metric_each_epoch(capsys):
     assert first["validation"] == {"examples": 3, "f1": 0.1}
     assert first["train"]["examples"] == 4  # the training sample
     assert task.calls == [3, 4, 3, 4]
+    # The last epoch's validation predictions and full metrics stay for the run's summary and report.
+    assert callback.validation_predictions == ["prediction 2"] * 3
+    assert callback.validation_metrics["per_type"] == {"PER": {"f1": 1.0}}
     assert callback.metric == "f1"
     assert callback.best_epoch() == {"epoch": 2, "metric": "f1", "value": 0.30000000000000004, "on": "validation"}
     assert "Epoch 2: validation f1 0.3000" in capsys.readouterr().out
