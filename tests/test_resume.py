@@ -142,13 +142,13 @@ def before(owner, name, when=lambda *a, **k: True):
 
 import numpy
 import kerastl.atomic_files as files
-import kerastl.tasks.task as task_module
+import kerastl.tasks.model_folder as model_folder
 import kerastl.training_run as run
 from kerastl.tasks import SentimentTask
 from kerastl.training import StepCheckpoint
 
 if point == "reading":
-    before(task_module.Task, "read")
+    before(SentimentTask, "read")
 elif point == "tokenizing":
     before(SentimentTask, "encode")
 elif point.startswith("step-"):
@@ -165,7 +165,7 @@ elif point == "mid-checkpoint":
         die()
     numpy.savez = savez
 elif point == "mid-final-save":
-    before(task_module, "save_tokenizer")
+    before(model_folder, "save_tokenizer")
 elif point == "between-the-final-renames":
     before(files.os, "replace", lambda source, target: ".run.tmp-" in str(source) and Path(target).name == "run")
 elif point == "before-config":
