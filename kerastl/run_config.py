@@ -32,6 +32,9 @@ KEYS = {
     "batch_size": "examples per step",
     "seed": "random seed",
     "tensorboard": "whether TensorBoard logs were written",
+    "early_stopping_patience": "epochs without a better validation score before training stops",
+    "restore_best": "whether the best validation epoch's weights were kept",
+    "accumulate_steps": "batches whose mean gradient makes one update",
     "task_options": "the task's constructor arguments",
     "read_options": "the data reader's options",
 }

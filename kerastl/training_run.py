@@ -29,7 +29,8 @@ EPOCHS_FILE = "checkpoint_epochs.json"
 
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
                  epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None,
-                 distribution=None, overwrite=False):
+                 distribution=None, overwrite=False, early_stopping_patience=None, restore_best=None,
+                 accumulate_steps=1):
     """Train a task and save it, with its metrics, config and plots, into the folder `output`.
 
     Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
@@ -60,6 +61,8 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             summary says `"saved": False`.
         overwrite: replace `output` when it holds a trained kerastl model. A folder of other
             files is never replaced; a folder of an interrupted run is continued.
+        early_stopping_patience, restore_best, accumulate_steps: as in `Task.fit`; the summary's
+            `kept_epoch` says which epoch's weights were saved and why training ended.
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
@@ -86,8 +89,10 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             remove_leftovers(output)
         created = writes and not output.exists()
         try:
+            training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
+                        "accumulate_steps": accumulate_steps}
             return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
-                          verbose, tensorboard, train_sample, checkpoint_every, strategy, writes)
+                          verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training)
         except BaseException:
             if created:
                 _remove_if_only_marker(output)
@@ -128,7 +133,7 @@ def _remove_if_only_marker(output):
 
 
 def _train(task, task_name, train, output, validation, read_options, epochs, batch_size, verbose, tensorboard,
-           train_sample, checkpoint_every, strategy, writes):
+           train_sample, checkpoint_every, strategy, writes, training):
     train_records = task.read(train, **read_options)
     validation_records = task.read(validation, **read_options) if validation is not None else None
     record_file = output / EPOCHS_FILE if checkpoint_every and writes else None
@@ -147,7 +152,7 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
     checkpointing = {"checkpoint_dir": output / CHECKPOINT_FOLDER, "checkpoint_every": checkpoint_every} \
         if checkpoint_every else {}
     history = task.fit(train_records, validation=validation_records, epochs=epochs, batch_size=batch_size,
-                       callbacks=callbacks, verbose=verbose, distribution=strategy, **checkpointing)
+                       callbacks=callbacks, verbose=verbose, distribution=strategy, **checkpointing, **training)
     seconds = time.perf_counter() - started
     summary = {
         "task": task_name,
@@ -159,11 +164,19 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         "main_metric": epoch_metrics.metric,
         "best_epoch": epoch_metrics.best_epoch(),
     }
+    if task.trainer.best_epoch is not None:
+        summary["kept_epoch"] = task.trainer.best_epoch.summary()
+    if training["accumulate_steps"] > 1:
+        summary["accumulate_steps"] = training["accumulate_steps"]
     if epoch_metrics.sampled_train_records:
         summary["train_sample_examples"] = len(epoch_metrics.sampled_train_records)
     validation_predictions = epoch_metrics.validation_predictions
+    kept = task.trainer.best_epoch
+    if kept is not None and kept.restore_best and kept.best_epoch != kept.last_epoch:
+        validation_predictions = None  # the last epoch's predictions are not those of the weights kept
     if validation_records is not None:
-        if validation_predictions is None:  # a resumed run whose epochs were all done before
+        # None too for a resumed run whose epochs were all done before.
+        if validation_predictions is None:
             validation_predictions = task.predict(validation_records)
             epoch_metrics.validation_metrics = task.score(validation_records, validation_predictions)
         summary["validation_examples"] = len(validation_records)
@@ -183,6 +196,7 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         "batch_size": batch_size,
         "seed": task.seed,
         "tensorboard": bool(tensorboard),
+        **{key: value for key, value in training.items() if value not in (None, 1)},
         "task_options": _task_options_for_config(task),
         "read_options": read_options,
     })

@@ -71,13 +71,22 @@ class TaskTrainCommand(click.Command):
 @click.option("--strategy", type=click.Choice(["mirrored", "multiworker", "tpu"]),
               help="Train over several devices (mirrored), workers (multiworker, from TF_CONFIG: run the same "
                    "command on every worker; only the chief writes --output) or a TPU.")
+@click.option("--early-stopping-patience", type=click.IntRange(min=1),
+              help="Stop after N epochs without a better validation score (the task's metric) and keep the best "
+                   "epoch's weights.")
+@click.option("--restore-best/--keep-last", default=None,
+              help="Save the best validation epoch's weights (default with --early-stopping-patience) or the "
+                   "last epoch's (default otherwise).")
+@click.option("--accumulate-steps", type=click.IntRange(min=1),
+              help="Update every N batches with their mean gradient: an effective batch of N x --batch-size at "
+                   "the memory of one batch.")
 @click.option("--overwrite", is_flag=True,
               help="Replace --output when it holds a finished kerastl model "
                    "(a folder of other files is never replaced).")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
-          max_length, freeze, lora_rank, seed, precision, settings, tensorboard, checkpoint_every, strategy, overwrite,
-          **task_values):
+          max_length, freeze, lora_rank, seed, precision, settings, tensorboard, checkpoint_every, strategy,
+          early_stopping_patience, restore_best, accumulate_steps, overwrite, **task_values):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -103,9 +112,11 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     for value, missing in ((train_path, "option '--train'"), (output, "option '--output'")):
         if value is None:
             raise click.UsageError(f"Missing {missing} (give it here, or pass a --config file that has it).", ctx=ctx)
-    epochs, batch_size, tensorboard = (
+    epochs, batch_size, tensorboard, early_stopping_patience, restore_best, accumulate_steps = (
         value if _on_command_line(ctx, name) or config.get(name) is None else config[name]
-        for name, value in (("epochs", epochs), ("batch_size", batch_size), ("tensorboard", tensorboard))
+        for name, value in (("epochs", epochs), ("batch_size", batch_size), ("tensorboard", tensorboard),
+                            ("early_stopping_patience", early_stopping_patience), ("restore_best", restore_best),
+                            ("accumulate_steps", accumulate_steps))
     )
     task_options = dict(config.get("task_options") or {})
     if config.get("seed") is not None:
@@ -121,7 +132,9 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
         (task_options if target == "task" else read_options)[name] = value
     summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
-                           checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite)
+                           checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite,
+                           early_stopping_patience=early_stopping_patience, restore_best=restore_best,
+                           accumulate_steps=accumulate_steps or 1)
     if "validation" in summary:
         click.echo(json.dumps(_headline(summary["validation"]), indent=2))
     click.echo(summary_line(summary, output))

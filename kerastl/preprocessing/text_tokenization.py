@@ -66,6 +66,7 @@ def pack_token_ids(token_ids, special, max_length):
     token_ids = tf.cast(token_ids, tf.int32)
     if not isinstance(token_ids, tf.RaggedTensor):
         token_ids = tf.RaggedTensor.from_tensor(token_ids)
+    token_ids = token_ids.with_row_splits_dtype(tf.int64)  # `align_words` gives int32 splits, the columns int64
     body = token_ids[:, : max_length - special.count]
     rows = body.nrows()
     columns = []

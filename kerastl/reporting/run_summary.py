@@ -25,6 +25,10 @@ def summary_line(summary, output):
     best = summary.get("best_epoch")
     if best:
         line += f"; best epoch {best['epoch']}: {best.get('on', 'validation')} {best['metric']} {best['value']:.4f}"
+    kept = summary.get("kept_epoch")
+    if kept:
+        stopped = f", stopped early after epoch {kept['last_epoch']}" if kept.get("stopped_early") else ""
+        line += f"; kept epoch {kept['epoch']}{stopped}"
     if summary.get("saved") is False:
         return f"{line}; not saved: the chief worker writes the model"
     return f"{line}; saved to {output}"

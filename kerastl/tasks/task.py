@@ -298,7 +298,8 @@ class Task:
     # === Training ===
 
     def fit(self, train, validation=None, *, epochs=3, batch_size=32, callbacks=None, verbose="auto",
-            checkpoint_dir=None, checkpoint_every=None, distribution=None):
+            checkpoint_dir=None, checkpoint_every=None, distribution=None, early_stopping_patience=None,
+            restore_best=None, accumulate_steps=1):
         """Fine-tune on `train`; report the loss (and `validation` loss) each epoch.
 
         Args:
@@ -319,6 +320,16 @@ class Task:
                 on the first `fit`: the model is built under the strategy's scope. With several
                 workers each trains on its share of every batch, and only the chief writes
                 checkpoints (`kerastl.training.is_chief` tells whether to `save`).
+            early_stopping_patience: stop after this many epochs in which the validation score
+                (the task's own metric: accuracy, entity F1, BLEU; the loss without one) did not
+                beat the best epoch's. Needs `validation`.
+            restore_best: end with the weights of the best validation epoch (default: with
+                early stopping only). `self.trainer.best_epoch.summary()` says which was kept.
+                With `checkpoint_dir`, the best weights are checkpointed too and survive a
+                restart.
+            accumulate_steps: update the weights every this many batches, with their mean
+                gradient: an effective batch of `accumulate_steps * batch_size` at the memory
+                of one batch.
 
         Returns:
             The Keras `History` object.
@@ -330,7 +341,9 @@ class Task:
         validation_records = self.read(validation) if validation is not None else None
         self.history = self.trainer.fit(train_records, validation_records, epochs=epochs, batch_size=batch_size,
                                         callbacks=callbacks, verbose=verbose, checkpoint_dir=checkpoint_dir,
-                                        checkpoint_every=checkpoint_every)
+                                        checkpoint_every=checkpoint_every,
+                                        early_stopping_patience=early_stopping_patience, restore_best=restore_best,
+                                        accumulate_steps=accumulate_steps)
         return self.history
 
     def prepare(self, train_records):

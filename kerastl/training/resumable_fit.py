@@ -1,5 +1,7 @@
 """`fit_resumable`: Keras `fit` that checkpoints every N steps and resumes mid-epoch."""
 
+from pathlib import Path
+
 import keras
 import tensorflow as tf
 
@@ -9,7 +11,7 @@ from kerastl.training.step_checkpoint import StepCheckpoint, read_checkpoint, re
 
 
 def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=None, run=None,
-                  validation_data=None, callbacks=None, verbose="auto", write=True):
+                  validation_data=None, callbacks=None, verbose="auto", write=True, best_epoch=None):
     """Train `model` for `epochs`, checkpointing into `folder`; resume from it when it exists.
 
     Each epoch gets its own dataset from `epoch_data(epoch)`, whose order must depend on the
@@ -33,6 +35,8 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
         callbacks: Keras callbacks.
         verbose: Keras' verbosity.
         write: whether this process writes checkpoints (False on non-chief workers).
+        best_epoch: a `kerastl.training.best_epoch.BestEpoch` among `callbacks`: its state is
+            checkpointed and resumed with the model's, and training ends when it stops.
 
     Returns:
         A `keras.callbacks.History` covering every epoch, those before the resume included.
@@ -57,13 +61,18 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
                 "Fix: delete that checkpoint folder to start over, or write to another --output folder."
             )
         restore_checkpoint(model, folder)
+        if best_epoch is not None:
+            best_epoch.read_from(Path(folder))
         step, history = state["step"], state.get("history", {})
         if verbose:
             print(f"Resuming from the checkpoint in {folder} at step {step} "
                   f"(epoch {step // steps_per_epoch + 1}, step {step % steps_per_epoch + 1}).", flush=True)
-    saver = StepCheckpoint(folder, every, steps_per_epoch, run, step=step, history=history, write=write)
+    saver = StepCheckpoint(folder, every, steps_per_epoch, run, step=step, history=history, write=write,
+                           extras=[best_epoch] if best_epoch is not None else [])
     start_epoch, skip = divmod(step, steps_per_epoch)
     for epoch in range(start_epoch, epochs):
+        if best_epoch is not None and best_epoch.stopped:
+            break
         data = epoch_data(epoch)
         model.fit(data.skip(skip) if skip else data, validation_data=validation_data, initial_epoch=epoch,
                   epochs=epoch + 1, callbacks=[*(callbacks or []), saver], verbose=verbose, shuffle=False)

@@ -31,6 +31,8 @@ class StepCheckpoint(keras.callbacks.Callback):
         history: the Keras history of the epochs finished before `step`.
         write: False on the workers of a multi-worker run that are not the chief: they keep
             count and read the variables with the chief, but leave writing to it.
+        extras: objects whose `write_into(folder)` adds their own state to each checkpoint, in
+            the same atomic write (e.g. `kerastl.training.best_epoch.BestEpoch`).
 
     Example:
 
@@ -39,7 +41,7 @@ class StepCheckpoint(keras.callbacks.Callback):
     >>> model.fit(data, callbacks=[saver])  # doctest: +SKIP
     """
 
-    def __init__(self, folder, every, steps_per_epoch, run, step=0, history=None, write=True):
+    def __init__(self, folder, every, steps_per_epoch, run, step=0, history=None, write=True, extras=()):
         super().__init__()
         if every is not None and (not isinstance(every, int) or every < 0):
             raise ValueError(f"`every` must be a non-negative integer or None. Received: every={every!r}")
@@ -50,6 +52,7 @@ class StepCheckpoint(keras.callbacks.Callback):
         self.step = step
         self.history = {key: list(values) for key, values in (history or {}).items()}
         self.write = write
+        self.extras = list(extras)
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -76,6 +79,8 @@ class StepCheckpoint(keras.callbacks.Callback):
             state = {"step": self.step, "steps_per_epoch": self.steps_per_epoch, "run": self.run,
                      "history": self.history, "variables": len(variables)}
             (folder / STATE_FILE).write_text(json.dumps(state, indent=2))
+            for extra in self.extras:
+                extra.write_into(folder)
 
 
 def read_checkpoint(folder):

@@ -12,7 +12,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from kerastl.errors import KerastlError
 from kerastl.preprocessing import length_grouped_batches
+from kerastl.training.best_epoch import BestEpoch
 from kerastl.training.distributable_batches import distributable_batches
 from kerastl.training.distribution import resolve_distribution
 from kerastl.training.is_chief import is_chief
@@ -33,19 +35,30 @@ class Trainer:
     def __init__(self, task, distribution=None):
         self.task = task
         self.strategy = resolve_distribution(distribution)
+        #: The `BestEpoch` callback of the last `fit` (with early stopping or best-epoch restore).
+        self.best_epoch = None
 
     def scope(self):
         """The strategy's scope (variables created inside are mirrored), or a no-op."""
         return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
 
     def fit(self, train_records, validation_records=None, *, epochs=3, batch_size=32, callbacks=None,
-            verbose="auto", checkpoint_dir=None, checkpoint_every=None):
+            verbose="auto", checkpoint_dir=None, checkpoint_every=None, early_stopping_patience=None,
+            restore_best=None, accumulate_steps=1):
         """Train on records read by `task.read`; see `Task.fit` for the arguments.
 
         Returns:
             The Keras `History` object.
         """
         task = self.task
+        callbacks = list(callbacks or [])
+        self.best_epoch = self._best_epoch_callback(validation_records, callbacks, early_stopping_patience,
+                                                    restore_best)
+        if self.best_epoch is not None:
+            callbacks.append(self.best_epoch)
+        if not isinstance(accumulate_steps, int) or accumulate_steps < 1:
+            raise KerastlError(f"accumulate_steps must be a positive integer (got {accumulate_steps!r}). "
+                               "Fix: pass 1 (no accumulation) or more, e.g. --accumulate-steps 4.")
         if task.model is None:
             with self.scope():
                 task.prepare(train_records)
@@ -65,28 +78,53 @@ class Trainer:
                                                            task.target_padding))
         steps_per_epoch = -(-len(train_records) // batch_size)
         with self.scope():
-            self.compile(epochs * steps_per_epoch)
+            self.compile(epochs * steps_per_epoch, accumulate_steps)
         if checkpoint_dir is not None:
-            return fit_resumable(
+            run = {"examples": len(train_records), "batch_size": batch_size, "seed": task.seed}
+            if accumulate_steps > 1:
+                run["accumulate_steps"] = accumulate_steps
+            history = fit_resumable(
                 task.model, lambda epoch: train_batches(task.seed + epoch), steps_per_epoch, checkpoint_dir,
-                epochs=epochs, every=checkpoint_every,
-                run={"examples": len(train_records), "batch_size": batch_size, "seed": task.seed},
-                validation_data=validation_data, callbacks=callbacks, verbose=verbose, write=is_chief(self.strategy),
+                epochs=epochs, every=checkpoint_every, run=run, validation_data=validation_data, callbacks=callbacks,
+                verbose=verbose, write=is_chief(self.strategy), best_epoch=self.best_epoch,
             )
-        return task.model.fit(
-            train_batches(task.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
-            verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
-        )
+        else:
+            history = task.model.fit(
+                train_batches(task.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
+                verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
+            )
+        if self.best_epoch is not None and self.best_epoch.restore_best:
+            self.best_epoch.restore(task.model)
+        return history
 
-    def compile(self, total_steps):
-        """Compile the task's model with its loss and `fit_metrics`, and AdamW over `total_steps`."""
+    def compile(self, total_steps, accumulate_steps=1):
+        """Compile the task's model with its loss and `fit_metrics`, and AdamW over `total_steps`
+        batches (applied every `accumulate_steps` batches, on their mean gradient)."""
         task = self.task
         optimizer = warmup_cosine_adamw(task.learning_rate, total_steps, warmup_ratio=task.warmup_ratio,
-                                        weight_decay=task.weight_decay)
+                                        weight_decay=task.weight_decay, accumulate_steps=accumulate_steps)
         task.model.compile(optimizer=optimizer, loss=task.loss(), metrics=task.fit_metrics())
         # Create the optimizer's slots now: created inside the first training step they would make
         # TensorFlow trace that step twice (about 5 s more before the first step finishes).
         optimizer.build(task.model.trainable_variables)
+
+    def _best_epoch_callback(self, validation_records, callbacks, patience, restore_best):
+        """The `BestEpoch` callback early stopping or best-epoch restore needs (after the epoch
+        metrics, which it reads), or None when neither is asked for."""
+        restore_best = bool(patience) if restore_best is None else restore_best
+        if not patience and not restore_best:
+            return None
+        if validation_records is None:
+            raise KerastlError("early stopping and keeping the best epoch need validation data to compare epochs "
+                               "on. Fix: pass validation data (--validation), or drop --early-stopping-patience "
+                               "and --restore-best.")
+        from kerastl.reporting import EpochMetricsCallback
+
+        epoch_metrics = next((c for c in callbacks if isinstance(c, EpochMetricsCallback)), None)
+        if epoch_metrics is None:
+            epoch_metrics = EpochMetricsCallback(self.task, validation_records, train_sample=0, verbose=False)
+            callbacks.append(epoch_metrics)
+        return BestEpoch(epoch_metrics, patience=patience, restore_best=restore_best)
 
 
 def _sorted_by_length(features, targets):

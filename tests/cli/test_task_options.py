@@ -107,3 +107,19 @@ def test_freeze_takes_none_all_or_a_count(captured):
     assert bad.exit_code == 2 and "use 'none', 'all' or a number of layers" in bad.output
     json.dumps(captured)  # nothing unserializable was recorded
     assert not captured
+
+
+def test_training_flags_reach_the_run_and_its_config(captured, tmp_path):
+    from kerastl.run_config import write_run_config
+
+    result = CliRunner().invoke(cli, ["train", "sentiment", "--train", "t.tsv", "--output", "out",
+                                      "--early-stopping-patience", "2", "--accumulate-steps", "4"])
+    assert result.exit_code == 0, result.output
+    assert captured[0]["early_stopping_patience"] == 2 and captured[0]["accumulate_steps"] == 4
+    assert captured[0]["restore_best"] is None  # the default: keep the best epoch with early stopping
+    config = write_run_config(tmp_path / "config.yaml", {"task": "ner", "train": "/t", "output": "/o",
+                                                          "early_stopping_patience": 3, "restore_best": True})
+    again = CliRunner().invoke(cli, ["train", "--config", str(config)])
+    assert again.exit_code == 0, again.output
+    assert captured[1]["early_stopping_patience"] == 3 and captured[1]["restore_best"] is True
+    assert captured[1]["accumulate_steps"] == 1
