@@ -28,7 +28,7 @@ demo: setup
 
 test: setup-dev
 	$(BIN)/python -m pip check
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 clean:
 	rm -rf $(VENV) build *.egg-info
