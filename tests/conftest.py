@@ -61,3 +61,17 @@ def tiny_family_backbone(tmp_path_factory):
         return make_tiny_backbone(root / family, family=family, num_layers=1)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def backbone_without_dropout(tiny_backbone, tmp_path_factory):
+    """The tiny backbone with dropout off, so two ways of computing one update agree exactly."""
+    import json
+    import shutil
+
+    folder = tmp_path_factory.mktemp("no-dropout") / "tiny-bert-no-dropout"
+    shutil.copytree(tiny_backbone, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["config"]["dropout"] = 0.0
+    (folder / "config.json").write_text(json.dumps(config))
+    return folder

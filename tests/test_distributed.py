@@ -43,19 +43,6 @@ print(json.dumps(result))
 """
 
 
-@pytest.fixture(scope="module")
-def backbone_without_dropout(tiny_backbone, tmp_path_factory):
-    """The tiny backbone with dropout off, so one device and two replicas compute the same loss."""
-    import shutil
-
-    folder = tmp_path_factory.mktemp("distributed") / "tiny-bert-no-dropout"
-    shutil.copytree(tiny_backbone, folder)
-    config = json.loads((folder / "config.json").read_text())
-    config["config"]["dropout"] = 0.0
-    (folder / "config.json").write_text(json.dumps(config))
-    return folder
-
-
 def test_mirrored_on_two_cpu_devices_matches_one_device(backbone_without_dropout, tmp_path):
     completed = subprocess.run(
         [sys.executable, "-c", TRAIN_BOTH_WAYS, str(backbone_without_dropout), str(tmp_path / "model")],

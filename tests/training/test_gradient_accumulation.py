@@ -1,8 +1,5 @@
 """Gradient accumulation: 4 accumulated batches of 8 make the update one batch of 32 makes."""
 
-import json
-import shutil
-
 import numpy as np
 import pytest
 
@@ -12,17 +9,7 @@ WORDS = ["good", "bad", "fine", "awful", "great", "dull", "nice", "poor"]
 ROWS = [(f"a {WORDS[i % 8]} film {'indeed ' * (i % 3)}", "positive" if i % 2 == 0 else "negative") for i in range(32)]
 
 
-@pytest.fixture(scope="module")
-def backbone_without_dropout(tiny_backbone, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("accumulation") / "tiny-bert-no-dropout"
-    shutil.copytree(tiny_backbone, folder)
-    config = json.loads((folder / "config.json").read_text())
-    config["config"]["dropout"] = 0.0
-    (folder / "config.json").write_text(json.dumps(config))
-    return folder
-
-
-def one_update(backbone, batch_size, accumulate_steps, monkeypatch=None):
+def one_update(backbone, batch_size, accumulate_steps):
     task = ClassificationTask(str(backbone), max_length=16, dropout=0.0, learning_rate=1e-3, warmup_ratio=0.0,
                               labels=["negative", "positive"])
     task.fit(ROWS, epochs=1, batch_size=batch_size, accumulate_steps=accumulate_steps, verbose=0)
