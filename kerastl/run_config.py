@@ -35,6 +35,7 @@ KEYS = {
     "early_stopping_patience": "epochs without a better validation score before training stops",
     "restore_best": "whether the best validation epoch's weights were kept",
     "accumulate_steps": "batches whose mean gradient makes one update",
+    "calibrate": "whether the task learned its calibration (temperature, thresholds) on validation data",
     "task_options": "the task's constructor arguments",
     "read_options": "the data reader's options",
 }

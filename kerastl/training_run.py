@@ -20,6 +20,8 @@ from kerastl.tasks import Task, get_task
 from kerastl.training import is_chief, read_checkpoint, resolve_distribution
 
 METRICS_FILE = "metrics.json"
+#: Training options a run config leaves out at these values (the defaults).
+_TRAINING_DEFAULTS = {"accumulate_steps": 1, "calibrate": True}
 TRAINING_PLOT_FILE = "training.png"
 TENSORBOARD_FOLDER = "tensorboard"
 CHECKPOINT_FOLDER = "checkpoint"
@@ -30,7 +32,7 @@ EPOCHS_FILE = "checkpoint_epochs.json"
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
                  epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None,
                  distribution=None, overwrite=False, early_stopping_patience=None, restore_best=None,
-                 accumulate_steps=1):
+                 accumulate_steps=1, calibrate=True):
     """Train a task and save it, with its metrics, config and plots, into the folder `output`.
 
     Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
@@ -61,8 +63,9 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             summary says `"saved": False`.
         overwrite: replace `output` when it holds a trained kerastl model. A folder of other
             files is never replaced; a folder of an interrupted run is continued.
-        early_stopping_patience, restore_best, accumulate_steps: as in `Task.fit`; the summary's
-            `kept_epoch` says which epoch's weights were saved and why training ended.
+        early_stopping_patience, restore_best, accumulate_steps, calibrate: as in `Task.fit`;
+            the summary's `kept_epoch` says which epoch's weights were saved and why training
+            ended, its `calibration` what the task learned after training (`Task.calibrate`).
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
@@ -90,7 +93,7 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         created = writes and not output.exists()
         try:
             training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
-                        "accumulate_steps": accumulate_steps}
+                        "accumulate_steps": accumulate_steps, "calibrate": calibrate}
             return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
                           verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training)
         except BaseException:
@@ -168,12 +171,16 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         summary["kept_epoch"] = task.trainer.best_epoch.summary()
     if training["accumulate_steps"] > 1:
         summary["accumulate_steps"] = training["accumulate_steps"]
+    if task.calibration is not None:
+        summary["calibration"] = task.calibration
     if epoch_metrics.sampled_train_records:
         summary["train_sample_examples"] = len(epoch_metrics.sampled_train_records)
     validation_predictions = epoch_metrics.validation_predictions
     kept = task.trainer.best_epoch
     if kept is not None and kept.restore_best and kept.best_epoch != kept.last_epoch:
         validation_predictions = None  # the last epoch's predictions are not those of the weights kept
+    if task.calibration is not None:
+        validation_predictions = None  # predicted before calibration
     if validation_records is not None:
         # None too for a resumed run whose epochs were all done before.
         if validation_predictions is None:
@@ -196,7 +203,7 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         "batch_size": batch_size,
         "seed": task.seed,
         "tensorboard": bool(tensorboard),
-        **{key: value for key, value in training.items() if value not in (None, 1)},
+        **{key: value for key, value in training.items() if value is not None and value != _TRAINING_DEFAULTS.get(key)},
         "task_options": _task_options_for_config(task),
         "read_options": read_options,
     })

@@ -80,13 +80,16 @@ class TaskTrainCommand(click.Command):
 @click.option("--accumulate-steps", type=click.IntRange(min=1),
               help="Update every N batches with their mean gradient: an effective batch of N x --batch-size at "
                    "the memory of one batch.")
+@click.option("--calibrate/--no-calibrate", default=True, show_default=True,
+              help="After training, let the task learn on --validation what its answers depend on beyond the "
+                   "weights (a temperature that makes scores match accuracy, per-label thresholds).")
 @click.option("--overwrite", is_flag=True,
               help="Replace --output when it holds a finished kerastl model "
                    "(a folder of other files is never replaced).")
 @click.pass_context
 def train(ctx, task, config_path, train_path, validation_path, output, backbone, epochs, batch_size, learning_rate,
           max_length, freeze, lora_rank, seed, precision, settings, tensorboard, checkpoint_every, strategy,
-          early_stopping_patience, restore_best, accumulate_steps, overwrite, **task_values):
+          early_stopping_patience, restore_best, accumulate_steps, calibrate, overwrite, **task_values):
     """Fine-tune TASK on --train and save the model in --output.
 
     With --config FILE (the config.yaml of an earlier run), TASK, --train and --output may
@@ -112,11 +115,11 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     for value, missing in ((train_path, "option '--train'"), (output, "option '--output'")):
         if value is None:
             raise click.UsageError(f"Missing {missing} (give it here, or pass a --config file that has it).", ctx=ctx)
-    epochs, batch_size, tensorboard, early_stopping_patience, restore_best, accumulate_steps = (
+    epochs, batch_size, tensorboard, early_stopping_patience, restore_best, accumulate_steps, calibrate = (
         value if _on_command_line(ctx, name) or config.get(name) is None else config[name]
         for name, value in (("epochs", epochs), ("batch_size", batch_size), ("tensorboard", tensorboard),
                             ("early_stopping_patience", early_stopping_patience), ("restore_best", restore_best),
-                            ("accumulate_steps", accumulate_steps))
+                            ("accumulate_steps", accumulate_steps), ("calibrate", calibrate))
     )
     task_options = dict(config.get("task_options") or {})
     if config.get("seed") is not None:
@@ -134,7 +137,7 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
                            checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite,
                            early_stopping_patience=early_stopping_patience, restore_best=restore_best,
-                           accumulate_steps=accumulate_steps or 1)
+                           accumulate_steps=accumulate_steps or 1, calibrate=calibrate)
     if "validation" in summary:
         click.echo(json.dumps(_headline(summary["validation"]), indent=2))
     click.echo(summary_line(summary, output))

@@ -26,6 +26,7 @@ The hooks a subclass defines, in one place (required ones marked *):
 | `forward(batch, **options)` | `predict_outputs`, one batch of rows | the model on padded `token_ids` |
 | `decode(outputs, records)` * | `predict`, `evaluate` | - |
 | `score(records, predictions)` * | `evaluate` | - |
+| `calibrate(records)` | `fit`, after training, on the validation records | nothing |
 | `main_metric` | reports, best epoch | the first usual score |
 | `report_figures(records, predictions, folder)` | `kerastl train` after training | none |
 | `serving_function()`, `serving_metadata()` | `kerastl.export.export_task` | no export |
@@ -106,6 +107,8 @@ class Task:
         self.tokenizer = None
         self.history = None
         self.trainer = None
+        #: What the last `fit`'s `calibrate` learned and measured (JSON-ready), or None.
+        self.calibration = None
         self._traced_call = None
 
     # === Hooks: data ===
@@ -182,6 +185,20 @@ class Task:
     def score(self, records, predictions):
         """Return the field's metrics (a dict of floats, or nested dicts) for `predictions` (required)."""
         raise NotImplementedError
+
+    def calibrate(self, records):
+        """Learn, after training, what turns the model's outputs into answers on labeled `records`.
+
+        `fit` calls it with the validation records (unless `calibrate=False`): a task fits what
+        its answers depend on beyond the weights, e.g. a softmax temperature that makes scores
+        match accuracy, or per-label decision thresholds, and keeps it in `get_config` so it is
+        saved with the model and used by `predict` and the export. The default learns nothing.
+
+        Returns:
+            JSON-ready facts about what was learned (e.g. the calibration error before and
+            after), kept in `self.calibration` and written to a run's `metrics.json`; or None.
+        """
+        return None
 
     #: The key of `score`'s result that reports and the best epoch follow (higher is better);
     #: None means the first usual score `score` returns.
@@ -299,7 +316,7 @@ class Task:
 
     def fit(self, train, validation=None, *, epochs=3, batch_size=32, callbacks=None, verbose="auto",
             checkpoint_dir=None, checkpoint_every=None, distribution=None, early_stopping_patience=None,
-            restore_best=None, accumulate_steps=1):
+            restore_best=None, accumulate_steps=1, calibrate=True):
         """Fine-tune on `train`; report the loss (and `validation` loss) each epoch.
 
         Args:
@@ -330,6 +347,9 @@ class Task:
             accumulate_steps: update the weights every this many batches, with their mean
                 gradient: an effective batch of `accumulate_steps * batch_size` at the memory
                 of one batch.
+            calibrate: after training, let the task learn from `validation` what its answers
+                depend on beyond the weights (`calibrate`: a temperature, thresholds); what it
+                learned and measured is in `self.calibration`.
 
         Returns:
             The Keras `History` object.
@@ -344,6 +364,7 @@ class Task:
                                         checkpoint_every=checkpoint_every,
                                         early_stopping_patience=early_stopping_patience, restore_best=restore_best,
                                         accumulate_steps=accumulate_steps)
+        self.calibration = self.calibrate(validation_records) if calibrate and validation_records is not None else None
         return self.history
 
     def prepare(self, train_records):
