@@ -10,6 +10,8 @@ from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
 from kerastl.preprocessing import tokenize_texts
 from kerastl.tasks.classification.prediction import ClassificationPrediction
+from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_weight, check_class_weight, \
+    sparse_crossentropy
 from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.labels import LabelSet
 from kerastl.options import COLUMN, TaskOption
@@ -29,6 +31,9 @@ class ClassificationTask(Task):
     Args:
         backbone: a backbone name (see `kerastl.backbones`).
         labels: the label names in class order; learned from the training data when None.
+        class_weight: weigh rare labels up: "balanced" (`n / (k * count)` from the training
+            labels, resolved on the first `fit` into the mapping the config then keeps) or a
+            mapping from label to weight (labels left out weigh 1). None: every label weighs 1.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
 
     Example:
@@ -49,15 +54,20 @@ class ClassificationTask(Task):
                    help="Column (name or index, -1 the last) holding the text, for table files."),
         TaskOption("--label-column", "label_column", applies_to="read", type=COLUMN,
                    help="Column (name or index, -1 the last) holding the label, for table files."),
+        TaskOption("--class-weight", "class_weight", type=CLASS_WEIGHT,
+                   help="Weigh rare labels up: 'balanced' (n / (k * count) from the training labels) or "
+                        "LABEL=WEIGHT,... (others weigh 1)."),
     )
 
-    def __init__(self, backbone="minilm-l6", *, labels=None, **kwargs):
+    def __init__(self, backbone="minilm-l6", *, labels=None, class_weight=None, **kwargs):
         super().__init__(backbone, **kwargs)
         self.label_set = LabelSet(labels) if labels is not None else None
+        self.class_weight = check_class_weight(class_weight)
 
     def get_config(self):
         config = super().get_config()
         config["labels"] = self.label_set.names if self.label_set else None
+        config["class_weight"] = self.class_weight
         return config
 
     # === Data ===
@@ -78,6 +88,9 @@ class ClassificationTask(Task):
     def setup(self, records):
         if self.label_set is None:
             self.label_set = LabelSet.from_records(records)
+        if self.class_weight == BALANCED:
+            names = self.label_set.names
+            self.class_weight = balanced_class_weight(names, [names[i] for i in self.label_set.ids(records)])
 
     def encode(self, records, with_targets):
         token_ids = tokenize_texts(self.tokenizer, [r["text"] for r in records], self.max_length)
@@ -93,7 +106,7 @@ class ClassificationTask(Task):
         return keras.Model(inputs, logits, name="text_classifier")
 
     def loss(self):
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        return sparse_crossentropy(self.class_weight, self.label_set.names)
 
     def fit_metrics(self):
         return [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kerastl.errors import DataError
+from kerastl.errors import DataError, KerastlError
 from kerastl.layers import TokenClassificationHead
 from kerastl.metrics import entity_metrics
 from kerastl.options import TaskOption
@@ -17,6 +17,8 @@ from kerastl.preprocessing.text_tokenization import pack_token_ids
 from kerastl.preprocessing.word_alignment import align_words
 from kerastl.preprocessing.word_splitting import split_words
 from kerastl.tagging import SCHEMES, convert_tags
+from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_weight, check_class_weight, \
+    sparse_crossentropy
 from kerastl.tasks.labels import LabelSet
 from kerastl.tasks.ner.entity import Entity
 from kerastl.tasks.ner.graph import entities_in_graph, tag_words_in_graph
@@ -54,6 +56,10 @@ class NerTask(Task):
             sentences (default: half a window).
         decoding: "valid" picks the most probable valid IOB2 tag sequence (no I- tag without
             its B-); "argmax" takes each word's most probable tag on its own.
+        class_weight: weigh rare tags up in the loss: "balanced" (`n / (k * count)` over the
+            training words' B- and I- tags, "O" keeps 1; resolved on the first `fit` into the
+            mapping the config then keeps) or a mapping from entity type (its B- and I- tags)
+            or tag to weight (others weigh 1). None: every tag weighs 1.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
 
     Example:
@@ -82,10 +88,14 @@ class NerTask(Task):
                    help="'valid' IOB2 sequences (Viterbi, the default) or each word's 'argmax' tag."),
         TaskOption("--word-pooling", "word_pooling", type=click.Choice(["first", "mean"]),
                    help="A word's tag from its 'first' sub-token (default) or the 'mean' of all."),
+        TaskOption("--class-weight", "class_weight", type=CLASS_WEIGHT,
+                   help="Weigh rare tags up: 'balanced' (n / (k * count) over the training words' B-/I- tags; O "
+                        "keeps 1) or TYPE=WEIGHT,... (an entity type weighs its B- and I- tags; O=W the others)."),
     )
 
     def __init__(self, backbone="minilm-l6", *, labels=None, scheme="iob1", output_scheme="iob2",
-                 label_subtokens="first", word_pooling="first", window_stride=None, decoding="valid", **kwargs):
+                 label_subtokens="first", word_pooling="first", window_stride=None, decoding="valid", class_weight=None,
+                 **kwargs):
         super().__init__(backbone, **kwargs)
         for name, value in (("scheme", scheme), ("output_scheme", output_scheme)):
             if value not in SCHEMES:
@@ -107,6 +117,7 @@ class NerTask(Task):
         self.label_subtokens = label_subtokens
         self.word_pooling = word_pooling
         self.window_stride = window_stride
+        self.class_weight = check_class_weight(class_weight)
 
     def get_config(self):
         config = super().get_config()
@@ -118,6 +129,7 @@ class NerTask(Task):
             "word_pooling": self.word_pooling,
             "window_stride": self.window_stride,
             "decoding": self.decoding,
+            "class_weight": self.class_weight,
         })
         return config
 
@@ -180,6 +192,9 @@ class NerTask(Task):
             for record in records:
                 names.update(self.iob2_tags(record))
             self.label_set = LabelSet(sorted(names, key=lambda name: (name != "O", name[2:], name)))
+        if self.class_weight == BALANCED:
+            words = [tag for record in records for tag in self.iob2_tags(record)]
+            self.class_weight = balanced_class_weight(self.label_set.names, words, ignore=("O",))
 
     def encode(self, records, with_targets):
         aligned = align_words(self.tokenizer, [record["words"] for record in records])
@@ -218,7 +233,19 @@ class NerTask(Task):
         return keras.Model(inputs, logits, name="token_classifier")
 
     def loss(self):
-        return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=IGNORED)
+        return sparse_crossentropy(self.tag_weights(), self.label_set.names, ignore_class=IGNORED)
+
+    def tag_weights(self):
+        """`class_weight` as a weight per tag: an entity type's weight goes to its B- and I- tags."""
+        if self.class_weight is None:
+            return None
+        by_type = {str(name): weight for name, weight in self.class_weight.items()}
+        unknown = sorted(set(by_type) - set(self.label_set.names) - set(self.entity_types))
+        if unknown:
+            raise KerastlError(f"class_weight names tags or entity types the data does not have: {unknown}; the "
+                               f"types are {self.entity_types} (and the tags {self.label_set.names}). "
+                               "Fix: weigh only these, e.g. --class-weight MISC=2.")
+        return {tag: by_type.get(tag, by_type.get(tag[2:], 1.0)) for tag in self.label_set.names}
 
     def head_size(self):
         return len(self.label_set) if self.label_set is not None else None
