@@ -39,3 +39,36 @@ def fake_run(tmp_path):
     (folder / "metrics.json").write_text(json.dumps(summary), encoding="utf-8")
     write_run_config(folder / "config.yaml", {"task": "sentiment", "train": "/data/train.tsv", "epochs": 2})
     return folder
+
+
+#: Sentences of an NER run, one with a mistake of each kind (wrong type, missed, spurious).
+SENTENCES = [
+    {"text": "Angela Merkel met Macron in Paris.", "gold": [[0, 13, "PER"], [18, 24, "PER"], [28, 33, "LOC"]],
+     "predicted": [[0, 13, "PER"], [28, 33, "ORG"]]},
+    {"text": "Rain in Oslo today.", "gold": [[8, 12, "LOC"]], "predicted": [[8, 12, "LOC"], [13, 18, "MISC"]]},
+]
+
+
+def add_report_items(folder, *items):
+    """Append `ReportItem`s to the run's metrics.json, as `kerastl train` stores them."""
+    summary = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    summary["report_items"] += [item.to_dict() for item in items]
+    (folder / "metrics.json").write_text(json.dumps(summary), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def error_analysis_run(fake_run):
+    """`fake_run` with the error-analysis items of a classification and an NER run."""
+    from kerastl.reporting.error_analysis import confident_mistakes, entity_confusion
+
+    mistakes = confident_mistakes(["a dull, lifeless film", "not bad at all"], ["negative", "positive"],
+                                  ["positive", "negative"], [0.97, 0.88])
+    gold = [sentence["gold"] for sentence in SENTENCES]
+    predicted = [sentence["predicted"] for sentence in SENTENCES]
+    return add_report_items(
+        fake_run,
+        ReportItem("Most confident mistakes", table=mistakes),
+        ReportItem("Entity types confused", table=entity_confusion(gold, predicted)),
+        ReportItem("Sentences with mistakes", spans=SENTENCES, caption="gold above, predicted below"),
+    )
