@@ -9,6 +9,8 @@ from collections import Counter
 
 #: How many examples an error-analysis item shows.
 ERROR_EXAMPLES = 20
+#: Longer texts are cut to this many characters (and an ellipsis) in tables.
+LONGEST_TEXT = 400
 #: The row and column of entities found on one side only.
 MISSED = "(missed)"
 SPURIOUS = "(spurious)"
@@ -26,7 +28,7 @@ def confident_mistakes(texts, true_labels, predicted_labels, scores, limit=ERROR
 
     Returns:
         A report table `{"columns": ["text", "gold", "predicted", "score"], "rows": [...]}`
-        (no rows when every example is right).
+        (no rows when every example is right); texts longer than `LONGEST_TEXT` are cut.
 
     Example:
 
@@ -38,7 +40,7 @@ def confident_mistakes(texts, true_labels, predicted_labels, scores, limit=ERROR
     mistakes = [(float(score), index) for index, (true, predicted, score)
                 in enumerate(zip(true_labels, predicted_labels, scores)) if true != predicted]
     mistakes.sort(key=lambda pair: (-pair[0], pair[1]))
-    rows = [[texts[index], str(true_labels[index]), str(predicted_labels[index]), round(score, 4)]
+    rows = [[_shortened(texts[index]), str(true_labels[index]), str(predicted_labels[index]), round(score, 4)]
             for score, index in mistakes[:limit]]
     return {"columns": ["text", "gold", "predicted", "score"], "rows": rows}
 
@@ -156,3 +158,7 @@ def _paired_types(gold, predicted):
         yield kind, unpaired.pop(best)[2]
     for _, _, kind in unpaired:
         yield SPURIOUS, kind
+
+
+def _shortened(text):
+    return text if len(text) <= LONGEST_TEXT else text[:LONGEST_TEXT].rstrip() + "…"

@@ -1,4 +1,5 @@
 from kerastl.reporting.error_analysis import (
+    LONGEST_TEXT,
     MISSED,
     SPURIOUS,
     confident_mistakes,
@@ -14,6 +15,11 @@ def test_confident_mistakes_keep_only_mistakes_surest_first():
                                limit=2)
     assert table["columns"] == ["text", "gold", "predicted", "score"]
     assert table["rows"] == [["c", "y", "x", 0.9], ["e", "x", "y", 0.7]]  # the right "b" and "d" are left out
+
+
+def test_confident_mistakes_cut_long_texts():
+    [row] = confident_mistakes(["word " * 200], ["x"], ["y"], [0.9])["rows"]
+    assert len(row[0]) == LONGEST_TEXT and row[0].endswith("word…")
 
 
 def test_confident_mistakes_of_a_perfect_model_are_none():
