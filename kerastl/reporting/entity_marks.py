@@ -16,7 +16,7 @@ STYLE = """
 .legend { margin: 0.4em 0 0.8em; font-size: 0.9em; color: #444; }
 .sentence { border: 1px solid #e2e2e2; border-radius: 4px; padding: 0.4em 0.7em; margin: 0.5em 0; }
 .sentence .line { line-height: 2.3; }
-.sentence .side { display: inline-block; width: 6.5em; color: #777; font-size: 0.8em; text-transform: uppercase; }
+.sentence .side { display: inline-block; width: 8em; color: #777; font-size: 0.8em; text-transform: uppercase; }
 .sentence .verdict { float: right; font-size: 0.8em; color: #777; }
 .sentence .verdict.wrong { color: #b71c1c; }
 mark.entity { padding: 0.15em 0.35em; margin: 0 0.1em; border-radius: 0.3em; line-height: 1; color: #111; }
@@ -43,7 +43,8 @@ def sentences_html(sentences):
     """
     types = sorted({span[2] for sentence in sentences for side in SPAN_SIDES for span in sentence[side]})
     colors = {kind: PALETTE[rank % len(PALETTE)] for rank, kind in enumerate(types)}
-    legend = " ".join(_mark(kind, kind, colors, mistake=False) for kind in types)
+    legend = " ".join(f'<mark class="entity" style="background: {colors[kind]}">{html.escape(kind)}</mark>'
+                      for kind in types)
     parts = [f'<div class="legend">Entity types: {legend or "(none)"} — a dashed outline marks an entity '
              "the other line does not have (same span and type).</div>"]
     for sentence in sentences:
