@@ -82,10 +82,12 @@ def translation_table(sources, references, translations, chrf_scores, indices):
 
 
 def sentences_with_mistakes(texts, gold_spans, predicted_spans, limit=ERROR_EXAMPLES):
-    """Sentences with their gold and predicted entities, those with the most mistakes first.
+    """Sentences with their gold and predicted entities, those with mistakes first.
 
     A mistake is an entity on one side without an identical one (same span and type) on the
-    other. Sentences without mistakes fill the list up when there are fewer than `limit` with.
+    other. The sentences with mistakes keep their order (sorting by the number of mistakes would
+    show only the longest lists of names); sentences without fill the list up when there are
+    fewer than `limit` with.
 
     Args:
         texts: the sentences.
@@ -103,12 +105,10 @@ def sentences_with_mistakes(texts, gold_spans, predicted_spans, limit=ERROR_EXAM
     ...                         [[[0, 3, "PER"]], []], limit=1)
     [{'text': 'Bob ran', 'gold': [[0, 3, 'PER']], 'predicted': []}]
     """
-    def mistakes(index):
-        gold = {tuple(span) for span in gold_spans[index]}
-        predicted = {tuple(span) for span in predicted_spans[index]}
-        return len(gold ^ predicted)
+    def right(index):
+        return {tuple(span) for span in gold_spans[index]} == {tuple(span) for span in predicted_spans[index]}
 
-    order = sorted(range(len(texts)), key=lambda index: (-mistakes(index), index))[:limit]
+    order = sorted(range(len(texts)), key=lambda index: (right(index), index))[:limit]
     return [{"text": texts[i], "gold": [list(span) for span in gold_spans[i]],
              "predicted": [list(span) for span in predicted_spans[i]]} for i in order]
 

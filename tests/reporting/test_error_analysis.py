@@ -32,15 +32,14 @@ def test_worst_translations_lowest_chrf_first():
     assert table["rows"][0] == ["s2", "r2", "t2", 12.3]
 
 
-def test_sentences_with_the_most_mistakes_come_first():
-    texts = ["right", "one wrong", "two wrong"]
-    gold = [[[0, 5, "PER"]], [[0, 3, "LOC"]], [[0, 3, "LOC"], [4, 9, "ORG"]]]
-    predicted = [[[0, 5, "PER"]], [[0, 3, "PER"]], [[4, 9, "ORG"], [0, 2, "LOC"]]]
+def test_sentences_with_mistakes_come_first_in_their_order():
+    texts = ["right", "wrong type", "right too", "wrong boundary"]
+    gold = [[[0, 5, "PER"]], [[0, 3, "LOC"]], [[4, 9, "ORG"], [0, 3, "LOC"]], [[0, 3, "LOC"], [4, 9, "ORG"]]]
+    predicted = [[[0, 5, "PER"]], [[0, 3, "PER"]], [[0, 3, "LOC"], [4, 9, "ORG"]], [[4, 9, "ORG"], [0, 2, "LOC"]]]
     sentences = sentences_with_mistakes(texts, gold, predicted)
-    # "one wrong": LOC vs PER on the same span is 2 differences; "two wrong": a boundary error, 2 as well.
-    assert [s["text"] for s in sentences] == ["one wrong", "two wrong", "right"]
+    assert [s["text"] for s in sentences] == ["wrong type", "wrong boundary", "right", "right too"]
     assert sentences[2] == {"text": "right", "gold": [[0, 5, "PER"]], "predicted": [[0, 5, "PER"]]}
-    assert [s["text"] for s in sentences_with_mistakes(texts, gold, predicted, limit=1)] == ["one wrong"]
+    assert [s["text"] for s in sentences_with_mistakes(texts, gold, predicted, limit=1)] == ["wrong type"]
 
 
 def test_confusion_pairs_overlapping_entities_and_counts_missed_and_spurious():

@@ -329,8 +329,8 @@ class NerTask(Task):
                                "(boundaries may differ). (missed): no predicted entity overlaps it; (spurious): a "
                                "predicted entity overlapping no gold one."),
             ReportItem("Sentences with mistakes (validation)", spans=sentences,
-                       caption=f"{len(sentences)} validation sentences, those with the most wrong or missed "
-                               "entities first: the gold entities above, the predicted ones below."),
+                       caption=f"{len(sentences)} validation sentences, those with wrong, missed or spurious "
+                               "entities first, in file order: the gold entities above, the predicted ones below."),
         ]
 
 
