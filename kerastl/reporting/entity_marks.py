@@ -15,8 +15,9 @@ PALETTE = ("#aa9cfc", "#ff9561", "#7aecec", "#feca74", "#bfeeb7", "#c887fb", "#9
 STYLE = """
 .legend { margin: 0.4em 0 0.8em; font-size: 0.9em; color: #444; }
 .sentence { border: 1px solid #e2e2e2; border-radius: 4px; padding: 0.4em 0.7em; margin: 0.5em 0; }
-.sentence .line { line-height: 2.3; }
-.sentence .side { display: inline-block; width: 8em; color: #777; font-size: 0.8em; text-transform: uppercase; }
+.sentence .line { display: flex; line-height: 2.3; }
+.sentence .side { flex: 0 0 8em; line-height: 2.875; color: #777; font-size: 0.8em; text-transform: uppercase; }
+.sentence .words { flex: 1; }
 .sentence .verdict { float: right; font-size: 0.8em; color: #777; }
 .sentence .verdict.wrong { color: #b71c1c; }
 mark.entity { padding: 0.15em 0.35em; margin: 0 0.1em; border-radius: 0.3em; line-height: 1; color: #111; }
@@ -69,7 +70,7 @@ def _line(side, text, spans, colors, other):
         pieces.append(_mark(text[start:end], kind, colors, mistake=(start, end, kind) not in other))
         position = end
     pieces.append(html.escape(text[position:]))
-    return f'<div class="line"><span class="side">{side}</span>{"".join(pieces)}</div>'
+    return f'<div class="line"><span class="side">{side}</span><span class="words">{"".join(pieces)}</span></div>'
 
 
 def _mark(words, kind, colors, mistake):
