@@ -6,6 +6,7 @@ import pytest
 
 from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix, plot_training
 from kerastl.run_config import write_run_config
+from report_pages import SENTENCES, add_report_items
 
 EPOCHS = [
     {"epoch": 1, "loss": 0.69, "val_loss": 0.61, "fit_metrics": {"accuracy": 0.55},
@@ -38,22 +39,6 @@ def fake_run(tmp_path):
     }
     (folder / "metrics.json").write_text(json.dumps(summary), encoding="utf-8")
     write_run_config(folder / "config.yaml", {"task": "sentiment", "train": "/data/train.tsv", "epochs": 2})
-    return folder
-
-
-#: Sentences of an NER run, one with a mistake of each kind (wrong type, missed, spurious).
-SENTENCES = [
-    {"text": "Angela Merkel met Macron in Paris.", "gold": [[0, 13, "PER"], [18, 24, "PER"], [28, 33, "LOC"]],
-     "predicted": [[0, 13, "PER"], [28, 33, "ORG"]]},
-    {"text": "Rain in Oslo today.", "gold": [[8, 12, "LOC"]], "predicted": [[8, 12, "LOC"], [13, 18, "MISC"]]},
-]
-
-
-def add_report_items(folder, *items):
-    """Append `ReportItem`s to the run's metrics.json, as `kerastl train` stores them."""
-    summary = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    summary["report_items"] += [item.to_dict() for item in items]
-    (folder / "metrics.json").write_text(json.dumps(summary), encoding="utf-8")
     return folder
 
 

@@ -3,11 +3,10 @@
 import re
 
 import pytest
-from conftest import SENTENCES, add_report_items
+from report_pages import SENTENCES, add_report_items, chromium, needs_chromium
 
 from kerastl.errors import DataError
 from kerastl.reporting import ReportItem, render_html_report, write_html_report
-from test_html_report import _chromium, needs_chromium
 
 #: Would set the page title if it ran.
 SCRIPT = "<script>document.title = 'ran' + 'script'</script>"
@@ -64,12 +63,12 @@ def test_malformed_sentences_in_metrics_are_a_data_error(fake_run):
 def test_new_sections_render_in_headless_chromium(error_analysis_run, tmp_path):
     add_report_items(error_analysis_run, ReportItem(SCRIPT, spans=[{"text": SCRIPT, "gold": [[0, 8, SCRIPT]]}]))
     page = write_html_report(error_analysis_run)
-    dom = _chromium(page, tmp_path, "--dump-dom")
+    dom = chromium(page, tmp_path, "--dump-dom")
     assert "<h2>Sentences with mistakes</h2>" in dom and "<h2>Most confident mistakes</h2>" in dom
     assert len(_marks(dom)) == 9
     assert "ranscript" not in dom  # the script text in the run folder did not run
     assert "<script" not in dom
     screenshot = tmp_path / "report.png"
-    _chromium(page, tmp_path, f"--screenshot={screenshot}", "--window-size=1200,3000")
+    chromium(page, tmp_path, f"--screenshot={screenshot}", "--window-size=1200,3000")
     data = screenshot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 50_000, "the screenshot is blank or not a PNG"
