@@ -30,6 +30,9 @@ class ReportItem:
     >>> item = ReportItem("Per class", table={"columns": ["class", "f1"], "rows": [["pos", 0.9]]})
     >>> ReportItem.from_dict(item.to_dict()).title
     'Per class'
+    >>> sentence = {"text": "Ann met Bob", "gold": [[8, 11, "PER"], [0, 3, "PER"]], "predicted": [[0, 3, "LOC"]]}
+    >>> ReportItem("Sentences", spans=[sentence]).spans[0]["gold"]
+    [[0, 3, 'PER'], [8, 11, 'PER']]
     """
 
     def __init__(self, title, *, image=None, table=None, spans=None, caption=None):
