@@ -7,6 +7,8 @@ from pathlib import Path
 
 from kerastl.atomic_files import atomic_file, check_output_file
 from kerastl.errors import DataError, json_type_name
+from kerastl.reporting.entity_marks import STYLE as ENTITY_STYLE
+from kerastl.reporting.entity_marks import sentences_html
 from kerastl.reporting.report_item import ReportItem
 
 REPORT_FILE = "report.html"
@@ -80,7 +82,7 @@ def _render(folder, summary):
         "<!DOCTYPE html>",
         f'<html lang="en"><head><meta charset="utf-8">{GENERATOR}',
         f"<title>kerastl run: {_text(task)} — {_text(folder.name)}</title>",
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{STYLE}{ENTITY_STYLE}</style></head><body>",
         f"<h1>kerastl run: {_text(task)}</h1>",
         f'<p class="where">{_text(folder.resolve())}</p>',
         "<h2>Summary</h2>",
@@ -105,6 +107,8 @@ def _render(folder, summary):
         parts.append(f"<h2>{_text(item.title)}</h2>")
         if item.image is not None:
             parts.append(_image(folder, item.image, item.title))
+        elif item.spans is not None:
+            parts.append(sentences_html(item.spans))
         else:
             parts.append(_table(item.table["columns"], item.table["rows"]))
         if item.caption:

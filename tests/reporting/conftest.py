@@ -6,6 +6,7 @@ import pytest
 
 from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix, plot_training
 from kerastl.run_config import write_run_config
+from report_pages import SENTENCES, add_report_items
 
 EPOCHS = [
     {"epoch": 1, "loss": 0.69, "val_loss": 0.61, "fit_metrics": {"accuracy": 0.55},
@@ -39,3 +40,20 @@ def fake_run(tmp_path):
     (folder / "metrics.json").write_text(json.dumps(summary), encoding="utf-8")
     write_run_config(folder / "config.yaml", {"task": "sentiment", "train": "/data/train.tsv", "epochs": 2})
     return folder
+
+
+@pytest.fixture
+def error_analysis_run(fake_run):
+    """`fake_run` with the error-analysis items of a classification and an NER run."""
+    from kerastl.reporting.error_analysis import confident_mistakes, entity_confusion
+
+    mistakes = confident_mistakes(["a dull, lifeless film", "not bad at all"], ["negative", "positive"],
+                                  ["positive", "negative"], [0.97, 0.88])
+    gold = [sentence["gold"] for sentence in SENTENCES]
+    predicted = [sentence["predicted"] for sentence in SENTENCES]
+    return add_report_items(
+        fake_run,
+        ReportItem("Most confident mistakes", table=mistakes),
+        ReportItem("Entity types confused", table=entity_confusion(gold, predicted)),
+        ReportItem("Sentences with mistakes", spans=SENTENCES, caption="gold above, predicted below"),
+    )

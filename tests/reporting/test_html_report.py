@@ -1,17 +1,12 @@
 import base64
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from kerastl.errors import DataError
 from kerastl.reporting import render_html_report, write_html_report
 from kerastl.reporting.html_report import METRICS_FILE
-
-CHROMIUM = Path("/usr/bin/chromium")
-
+from report_pages import chromium, needs_chromium
 
 def _inlined_images(page):
     return [base64.b64decode(data) for data in re.findall(r'src="data:image/png;base64,([^"]+)"', page)]
@@ -58,19 +53,12 @@ def test_metrics_file_name_matches_training_run():
     assert METRICS_FILE == written
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed (apt-get install chromium)")
+@needs_chromium
 def test_page_renders_in_headless_chromium(fake_run, tmp_path):
     page = write_html_report(fake_run)
     screenshot = tmp_path / "report.png"
-    profile = tmp_path / "chromium-profile"
-    command = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-        f"--screenshot={screenshot}", "--window-size=1200,1600", page.resolve().as_uri(),
-    ]
-    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    chromium(page, tmp_path, f"--screenshot={screenshot}", "--window-size=1200,1600")
     data = screenshot.read_bytes()
     assert data.startswith(b"\x89PNG")
     # A blank page compresses to a few kilobytes; figures and tables make it much larger.
     assert len(data) > 50_000, f"the screenshot is only {len(data)} bytes; the page may be blank"
-    shutil.rmtree(profile, ignore_errors=True)

@@ -164,7 +164,8 @@ def test_cli_reads_pair_tables_in_either_direction(tiny_backbone, tmp_path):
 def test_report_shows_sample_translations_beside_their_references(trained, tmp_path):
     records = trained.read(PAIRS[:3])
     predictions = trained.predict([source for source, _ in PAIRS[:3]])
-    (item,) = trained.report_figures(records, predictions, tmp_path)
+    item, worst = trained.report_figures(records, predictions, tmp_path)
+    assert worst.title == "Worst translations (validation)" and len(worst.table["rows"]) == 3
     assert item.table["columns"] == ["source", "reference", "translation", "chrF"]
     assert [row[:3] for row in item.table["rows"]] == [[s, t, p.translation] for (s, t), p in zip(PAIRS, predictions)]
     assert all(0.0 <= row[3] <= 100.0 for row in item.table["rows"])

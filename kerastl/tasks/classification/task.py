@@ -164,14 +164,24 @@ class ClassificationTask(Task):
 
     def report_figures(self, records, predictions, folder):
         from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix
+        from kerastl.reporting.error_analysis import confident_mistakes
 
         names = self.label_set.names
         true_labels = [names[i] for i in self.label_set.ids(records)]
         counts = plot_confusion_matrix(true_labels, [p.label for p in predictions], names,
                                        Path(folder) / "confusion_matrix.png", title="Confusion matrix (validation)")
         metrics = classification_metrics(true_labels, [p.label for p in predictions], names)
-        return [
+        items = [
             ReportItem("Confusion matrix", image="confusion_matrix.png",
                        caption=f"Rows: true label; columns: predicted label; {int(counts.sum())} examples."),
             ReportItem("Per-class precision, recall and F1", table=per_class_table(metrics["per_class"])),
         ]
+        mistakes = confident_mistakes([r["text"] for r in records], true_labels, [p.label for p in predictions],
+                                      [p.score for p in predictions])
+        if mistakes["rows"]:
+            wrong = sum(true != p.label for true, p in zip(true_labels, predictions))
+            items.append(ReportItem(
+                "Most confident mistakes", table=mistakes,
+                caption=f"The {len(mistakes['rows'])} wrongly classified validation examples (of {wrong}) with the "
+                        "highest score, the probability the model gave its predicted label."))
+        return items

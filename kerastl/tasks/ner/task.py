@@ -332,15 +332,32 @@ class NerTask(Task):
 
     def report_figures(self, records, predictions, folder):
         from kerastl.reporting import ReportItem, per_class_table, plot_per_class
+        from kerastl.reporting.error_analysis import entity_confusion, sentences_with_mistakes
+        from kerastl.tagging import tags_to_spans
 
         per_type = self.score(records, predictions)["per_type"]
         if not per_type:
             return []
         plot_per_class(per_type, Path(folder) / "entity_types.png", title="Per entity type (validation)")
+        texts, gold, predicted = [], [], []
+        for record, prediction in zip(records, predictions):
+            text, offsets = _text_and_offsets(record)
+            texts.append(text)
+            gold.append([[offsets[span.start][0], offsets[span.end - 1][1], span.type]
+                         for span in tags_to_spans(self.iob2_tags(record))])
+            predicted.append([[entity.start_char, entity.end_char, entity.type] for entity in prediction.entities])
+        sentences = sentences_with_mistakes(texts, gold, predicted)
         return [
             ReportItem("Per entity type: precision, recall and F1", image="entity_types.png",
                        caption="Entity-level scores (exact span and type), as conlleval counts them."),
             ReportItem("Per entity type (table)", table=per_class_table(per_type)),
+            ReportItem("Entity types confused", table=entity_confusion(gold, predicted),
+                       caption="Rows: gold type; columns: the type of the predicted entity overlapping it most "
+                               "(boundaries may differ). (missed): no predicted entity overlaps it; (spurious): a "
+                               "predicted entity overlapping no gold one."),
+            ReportItem("Sentences with mistakes (validation)", spans=sentences,
+                       caption=f"{len(sentences)} validation sentences, those with wrong, missed or spurious "
+                               "entities first, in file order: the gold entities above, the predicted ones below."),
         ]
 
 

@@ -450,18 +450,22 @@ class TranslationTask(Task):
     report_samples = 10
 
     def report_figures(self, records, predictions, folder):
-        """A table of validation translations beside their references, with sentence chrF."""
+        """Tables of validation translations beside their references with sentence chrF: the first ones, the worst."""
         from kerastl.metrics import sentence_chrf
         from kerastl.reporting import ReportItem
+        from kerastl.reporting.error_analysis import translation_table, worst_translations
 
-        rows = [[record["source"], record["target"], prediction.translation,
-                 round(sentence_chrf(record["target"], prediction.translation), 1)]
-                for record, prediction in list(zip(records, predictions))[: self.report_samples]]
-        if not rows:
+        texts = ([r["source"] for r in records], [r["target"] for r in records], [p.translation for p in predictions])
+        scores = [sentence_chrf(reference, translation) for reference, translation in zip(*texts[1:])]
+        if not scores:
             return []
-        table = {"columns": ["source", "reference", "translation", "chrF"], "rows": rows}
-        return [ReportItem("Sample translations (validation)", table=table,
-                           caption=f"The first {len(rows)} validation sentences, greedy or beam as configured.")]
+        first = translation_table(*texts, scores, range(min(self.report_samples, len(scores))))
+        worst = worst_translations(*texts, scores)
+        return [ReportItem("Sample translations (validation)", table=first,
+                           caption=f"The first {len(first['rows'])} validation sentences, greedy or beam as configured."),
+                ReportItem("Worst translations (validation)", table=worst,
+                           caption=f"The {len(worst['rows'])} validation translations (of {len(scores)}) with the "
+                                   "lowest sentence chrF (sacrebleu's), worst first.")]
 
     # === Saving ===
 
