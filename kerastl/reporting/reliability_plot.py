@@ -46,7 +46,7 @@ def plot_reliability(before, after, path, title="Reliability diagram"):
                 label=f"accuracy {name}")
         shown = np.asarray(bins["count"]) > 0
         top.plot(_filled(bins["confidence"])[shown], accuracy[shown], marker="o", markersize=3, color=color,
-                 linewidth=1, label=f"mean confidence -> accuracy ({name})")
+                 linewidth=1, label=f"accuracy at mean confidence ({name})")
         bottom.bar(lower + offset * width, bins["count"], width, align="edge", color=color, alpha=0.55)
     top.set_xlim(0, 1)
     top.set_ylim(0, 1.02)
