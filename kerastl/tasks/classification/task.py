@@ -143,10 +143,10 @@ class ClassificationTask(Task):
     # === Calibration ===
 
     def calibrate(self, records):
-        """Fit the softmax temperature on labeled `records` (see `fit_temperature`)."""
-        return self.fit_temperature(records)
+        """Fit the softmax temperature on labeled `records` (see `calibrate_temperature`)."""
+        return self.calibrate_temperature(records)
 
-    def fit_temperature(self, records):
+    def calibrate_temperature(self, records):
         """Set `temperature` to the one minimizing the NLL of the labels of `records`.
 
         The model's logits for `records` come from one `predict_outputs` pass; the temperature

@@ -317,9 +317,9 @@ class NerTask(Task):
 
     def calibrate(self, records):
         """Fit the tag temperature on labeled `records` so entity scores match entity precision."""
-        return self.fit_temperature(records)
+        return self.calibrate_temperature(records)
 
-    def fit_temperature(self, records):
+    def calibrate_temperature(self, records):
         """Set `temperature` to the one whose entity scores best predict which entities are right.
 
         An entity's score is the mean probability of its word tags (`Entity.score`); it counts as
@@ -359,10 +359,9 @@ class NerTask(Task):
 
         def score_entities(temperature):
             tagged = tag(tf.constant(temperature, tf.float32))
-            right = [(types[kind], start, end) in gold[row]
-                     for row, entities in enumerate(zip(*(tagged[name].to_list() for name in
-                                                          ("entity_type", "entity_start", "entity_end"))))
-                     for kind, start, end in zip(*entities)]
+            kinds, starts, ends = (tagged[name].to_list() for name in ("entity_type", "entity_start", "entity_end"))
+            right = [(types[kind], start, end) in gold[row] for row in range(len(gold))
+                     for kind, start, end in zip(kinds[row], starts[row], ends[row])]
             return np.clip(tagged["entity_score"].flat_values.numpy(), 0.0, 1.0), np.asarray(right, bool)
 
         return score_entities
