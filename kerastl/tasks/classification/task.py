@@ -6,6 +6,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from kerastl.calibration import (check_temperature, fit_softmax_temperature, softmax_answers, softmax_with_temperature,
+                                 temperature_facts)
 from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
 from kerastl.preprocessing import tokenize_texts
@@ -34,6 +36,8 @@ class ClassificationTask(Task):
         class_weight: weigh rare labels up: "balanced" (`n / (k * count)` from the training
             labels, resolved on the first `fit` into the mapping the config then keeps) or a
             mapping from label to weight (labels left out weigh 1). None: every label weighs 1.
+        temperature: probabilities are `softmax(logits / temperature)`; `fit` with validation
+            data fits it there (`calibrate`) so scores match accuracy. Labels never change.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
 
     Example:
@@ -59,15 +63,17 @@ class ClassificationTask(Task):
                         "LABEL=WEIGHT,... (others weigh 1)."),
     )
 
-    def __init__(self, backbone="minilm-l6", *, labels=None, class_weight=None, **kwargs):
+    def __init__(self, backbone="minilm-l6", *, labels=None, class_weight=None, temperature=1.0, **kwargs):
         super().__init__(backbone, **kwargs)
         self.label_set = LabelSet(labels) if labels is not None else None
         self.class_weight = check_class_weight(class_weight)
+        self.temperature = check_temperature(temperature)
 
     def get_config(self):
         config = super().get_config()
         config["labels"] = self.label_set.names if self.label_set else None
         config["class_weight"] = self.class_weight
+        config["temperature"] = self.temperature
         return config
 
     # === Data ===
@@ -114,9 +120,7 @@ class ClassificationTask(Task):
     # === Results ===
 
     def decode(self, outputs, records):
-        logits = np.stack(outputs).astype("float64")
-        probabilities = np.exp(logits - logits.max(axis=-1, keepdims=True))
-        probabilities /= probabilities.sum(axis=-1, keepdims=True)
+        probabilities = softmax_with_temperature(np.stack(outputs), self.temperature)
         names = self.label_set.names
         return [
             ClassificationPrediction(
@@ -136,17 +140,41 @@ class ClassificationTask(Task):
         names = self.label_set.names
         return classification_metrics([names[i] for i in true_ids], [p.label for p in predictions], names)
 
+    # === Calibration ===
+
+    def calibrate(self, records):
+        """Fit the softmax temperature on labeled `records` (see `calibrate_temperature`)."""
+        return self.calibrate_temperature(records)
+
+    def calibrate_temperature(self, records):
+        """Set `temperature` to the one minimizing the NLL of the labels of `records`.
+
+        The model's logits for `records` come from one `predict_outputs` pass; the temperature
+        is searched as `kerastl.calibration.fit_softmax_temperature` does. "Before" is the
+        model's own softmax (temperature 1); a confidence is a prediction's `score`.
+
+        Returns:
+            `kerastl.calibration.temperature_facts`: the temperature, the expected calibration
+            error and NLL before and after, the reliability bins, and `examples`.
+        """
+        logits = np.stack(self.predict_outputs(records))
+        labels = np.asarray(self.label_set.ids(records))
+        self.temperature = fit_softmax_temperature(logits, labels)
+        return temperature_facts(self.temperature, softmax_answers(logits, labels, 1.0),
+                                 softmax_answers(logits, labels, self.temperature), examples=len(records))
+
     # === Serving ===
 
     def serving_function(self):
         """Raw strings in; `label` (string), `score` and `probabilities` (in label order) out."""
         model = self.model
         names = tf.constant([str(name) for name in self.label_set.names])
+        temperature = tf.constant(self.temperature, tf.float32)
 
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
         def serve(texts):
             logits = model(self.serving_inputs(texts), training=False)
-            probabilities = tf.nn.softmax(tf.cast(logits, tf.float32), axis=-1)
+            probabilities = tf.nn.softmax(tf.cast(logits, tf.float32) / temperature, axis=-1)
             return {
                 "label": tf.gather(names, tf.argmax(probabilities, axis=-1)),
                 "score": tf.reduce_max(probabilities, axis=-1),
@@ -163,7 +191,7 @@ class ClassificationTask(Task):
     main_metric = "accuracy"
 
     def report_figures(self, records, predictions, folder):
-        from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix
+        from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix, reliability_report_items
         from kerastl.reporting.error_analysis import confident_mistakes
 
         names = self.label_set.names
@@ -184,4 +212,5 @@ class ClassificationTask(Task):
                 "Most confident mistakes", table=mistakes,
                 caption=f"The {len(mistakes['rows'])} wrongly classified validation examples (of {wrong}) with the "
                         "highest score, the probability the model gave its predicted label."))
+        items += reliability_report_items(self.calibration, folder, answers="predicted labels")
         return items

@@ -1,9 +1,14 @@
 """NER inference in TensorFlow ops, written once: `predict` runs it in batches, the export serves it.
 
 `tag_words_in_graph` goes from words to tags and entities: tokenize each word, cut sentences
-longer than the model takes into the task's overlapping windows and merge their outputs back,
-give each word the probabilities of its first sub-token (or their mean, by `word_pooling`),
-choose tags (`decoding`: "valid" Viterbi or "argmax"), read the entities off the IOB2 tags.
+longer than the model takes into the task's overlapping windows and merge their outputs back
+(`token_logits_in_graph`), then (`tags_from_token_logits_in_graph`) turn each sub-token's logits
+into tag probabilities `softmax(logits / task.temperature)`, give each word the probabilities of
+its first sub-token (or their mean, by `word_pooling`), choose tags (`decoding`: "valid" Viterbi
+or "argmax"), read the entities off the IOB2 tags. With first-sub-token pooling (the default)
+the temperature changes the scores only, not the tags: each word's argmax is the same, and so is
+the best "valid" path (a path's log-probability is the sum of its logits divided by T, minus
+per-word constants). With "mean" pooling a word's tag can change with the temperature.
 `entities_in_graph` adds what an export needs on top: word splitting of raw texts and the
 entities' text and character offsets.
 """
@@ -22,12 +27,14 @@ from kerastl.tagging.graph_decoding import best_valid_tag_ids_in_graph, entity_s
 STRING_PADDING, NUMBER_PADDING = "", -1
 
 
-def tag_words_in_graph(task, words):
+def tag_words_in_graph(task, words, temperature=None):
     """Tag each word of each sentence and find the entities, as `NerTask.predict` does.
 
     Args:
         task: a trained `kerastl.tasks.NerTask`.
         words: a `tf.RaggedTensor` of strings `(batch, None)`.
+        temperature: the softmax temperature (a float or scalar tensor); default
+            `task.temperature`.
 
     Returns:
         A dict: `tags` (int32 tag ids, ragged `(batch, words)`), `tag_scores` (float32, the
@@ -36,14 +43,43 @@ def tag_words_in_graph(task, words):
         `entity_start`, `entity_end` (int32 word indices, end exclusive) and `entity_score`
         (float32, the mean probability of the entity's word tags).
     """
-    special = SpecialTokens.of(task.tokenizer)
     aligned = align_words(task.tokenizer, words)
+    return tags_from_token_logits_in_graph(task, token_logits_in_graph(task, aligned), aligned, words, temperature)
+
+
+def token_logits_in_graph(task, aligned):
+    """The model's tag logits of every sub-token of `align_words` output, windows merged back.
+
+    Returns:
+        A float32 `tf.RaggedTensor` `(batch, tokens, tags)`: one row per sentence, one logit
+        vector per sub-token of `aligned["token_ids"]` (special tokens left out).
+    """
+    special = SpecialTokens.of(task.tokenizer)
     starts, ends = window_spans_in_graph(aligned["token_ids"].row_lengths(), *task.window_size_and_stride())
     windows = window_values_in_graph(aligned["token_ids"], starts, ends)
     logits = task.model(padded_inputs(pack_token_ids(windows, special, task.max_length), special.pad), training=False)
     first = int(special.start is not None)
     window_logits = tf.RaggedTensor.from_tensor(tf.cast(logits, tf.float32)[:, first:], lengths=windows.row_lengths())
-    token_probabilities = tf.nn.softmax(merge_windows_in_graph(window_logits, starts, ends).flat_values, axis=-1)
+    return merge_windows_in_graph(window_logits, starts, ends)
+
+
+def tags_from_token_logits_in_graph(task, token_logits, aligned, words, temperature=None):
+    """`tag_words_in_graph`'s result from sub-token logits (`token_logits_in_graph` output).
+
+    `NerTask.calibrate` runs this on logits computed once to try temperatures.
+
+    Args:
+        task: a trained `kerastl.tasks.NerTask`.
+        token_logits: float32 ragged `(batch, tokens, tags)`.
+        aligned: the `align_words` output of `words`.
+        words: a `tf.RaggedTensor` of strings `(batch, None)`.
+        temperature: the softmax temperature; default `task.temperature`.
+
+    Returns:
+        The dict `tag_words_in_graph` returns.
+    """
+    temperature = tf.cast(task.temperature if temperature is None else temperature, tf.float32)
+    token_probabilities = tf.nn.softmax(token_logits.flat_values / temperature, axis=-1)
     probabilities = words.with_flat_values(_word_probabilities(task, token_probabilities, aligned, words))
     dense = probabilities.to_tensor()
     lengths = probabilities.row_lengths()

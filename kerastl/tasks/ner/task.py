@@ -7,21 +7,23 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from kerastl.calibration import check_temperature, fit_temperature, temperature_facts
 from kerastl.errors import DataError, KerastlError
 from kerastl.layers import TokenClassificationHead
-from kerastl.metrics import entity_metrics
+from kerastl.metrics import DEFAULT_BINS, entity_metrics, negative_log_likelihood
 from kerastl.options import TaskOption
 from kerastl.preprocessing import SpecialTokens
 from kerastl.preprocessing.sliding_windows import window_spans_in_graph, window_values_in_graph
 from kerastl.preprocessing.text_tokenization import pack_token_ids
 from kerastl.preprocessing.word_alignment import align_words
 from kerastl.preprocessing.word_splitting import split_words
-from kerastl.tagging import SCHEMES, convert_tags
+from kerastl.tagging import SCHEMES, convert_tags, tags_to_spans
 from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_weight, check_class_weight, \
     sparse_crossentropy
 from kerastl.tasks.labels import LabelSet
 from kerastl.tasks.ner.entity import Entity
-from kerastl.tasks.ner.graph import entities_in_graph, tag_words_in_graph
+from kerastl.tasks.ner.graph import (entities_in_graph, tag_words_in_graph, tags_from_token_logits_in_graph,
+                                     token_logits_in_graph)
 from kerastl.tasks.ner.prediction import NerPrediction
 from kerastl.tasks.registry import register_task
 from kerastl.tasks.task import Task
@@ -60,6 +62,9 @@ class NerTask(Task):
             training words' B- and I- tags, "O" keeps 1; resolved on the first `fit` into the
             mapping the config then keeps) or a mapping from entity type (its B- and I- tags)
             or tag to weight (others weigh 1). None: every tag weighs 1.
+        temperature: tag probabilities are `softmax(logits / temperature)`, so an entity's
+            score (the mean probability of its word tags) depends on it; `fit` with validation
+            data fits it there (`calibrate`) so entity scores match how often entities are right.
         **kwargs: the shared options of `kerastl.tasks.Task` (max_length, freeze, lora_rank, ...).
 
     Example:
@@ -95,7 +100,7 @@ class NerTask(Task):
 
     def __init__(self, backbone="minilm-l6", *, labels=None, scheme="iob1", output_scheme="iob2",
                  label_subtokens="first", word_pooling="first", window_stride=None, decoding="valid", class_weight=None,
-                 **kwargs):
+                 temperature=1.0, **kwargs):
         super().__init__(backbone, **kwargs)
         for name, value in (("scheme", scheme), ("output_scheme", output_scheme)):
             if value not in SCHEMES:
@@ -118,6 +123,7 @@ class NerTask(Task):
         self.word_pooling = word_pooling
         self.window_stride = window_stride
         self.class_weight = check_class_weight(class_weight)
+        self.temperature = check_temperature(temperature)
 
     def get_config(self):
         config = super().get_config()
@@ -130,6 +136,7 @@ class NerTask(Task):
             "window_stride": self.window_stride,
             "decoding": self.decoding,
             "class_weight": self.class_weight,
+            "temperature": self.temperature,
         })
         return config
 
@@ -259,12 +266,25 @@ class NerTask(Task):
         return {"words": tf.RaggedTensor.from_row_lengths(tf.constant(words, tf.string, shape=[len(words)]),
                                                           tf.constant(lengths, tf.int64))}
 
-    def forward(self, batch):
-        """Tag one batch of sentences in the graph; one dict of numpy arrays per sentence."""
+    def forward(self, batch, token_logits=False):
+        """Tag one batch of sentences in the graph; one dict of numpy arrays per sentence.
+
+        With `token_logits`, return each sentence's sub-token logits instead (an array
+        `(tokens, tags)`), what `calibrate` tries temperatures on.
+        """
         if self._traced_call is None:
-            self._traced_call = tf.function(lambda words: tag_words_in_graph(self, words),
-                                            input_signature=[tf.RaggedTensorSpec([None, None], tf.string)])
-        tagged = self._traced_call(batch["words"])
+            words_spec = tf.RaggedTensorSpec([None, None], tf.string)
+            self._traced_call = {
+                "tags": tf.function(lambda words, temperature: tag_words_in_graph(self, words, temperature),
+                                    input_signature=[words_spec, tf.TensorSpec([], tf.float32)]),
+                "token_logits": tf.function(
+                    lambda words: token_logits_in_graph(self, align_words(self.tokenizer, words)),
+                    input_signature=[words_spec]),
+            }
+        if token_logits:
+            logits = self._traced_call["token_logits"](batch["words"])
+            return np.split(logits.flat_values.numpy(), logits.row_splits.numpy()[1:-1])
+        tagged = self._traced_call["tags"](batch["words"], tf.constant(self.temperature, tf.float32))
         rows = {name: np.split(value.flat_values.numpy(), value.row_splits.numpy()[1:-1])
                 for name, value in tagged.items()}
         return [dict(zip(rows, values)) for values in zip(*rows.values())]
@@ -292,6 +312,59 @@ class NerTask(Task):
         true_tags = [self.iob2_tags(record) for record in records]
         predicted_tags = [convert_tags(p.tags, self.output_scheme, "iob2") for p in predictions]
         return entity_metrics(true_tags, predicted_tags)
+
+    # === Calibration ===
+
+    def calibrate(self, records):
+        """Fit the tag temperature on labeled `records` so entity scores match entity precision."""
+        return self.calibrate_temperature(records)
+
+    def calibrate_temperature(self, records):
+        """Set `temperature` to the one whose entity scores best predict which entities are right.
+
+        An entity's score is the mean probability of its word tags (`Entity.score`); it counts as
+        right when a gold entity of `records` has its type and exact word span (as conlleval
+        counts). The temperature minimizes the log loss of the scores as probabilities of being
+        right (the NLL below), searched as `kerastl.calibration.fit_temperature` does, on
+        sub-token logits computed once (one `predict_outputs` pass) and decoded in the graph for
+        each temperature tried. "Before" is temperature 1.
+
+        Returns:
+            `kerastl.calibration.temperature_facts` over the predicted entities (`entities`:
+            how many at the fitted temperature), or, when the model finds no entity in
+            `records`, the temperature 1 with `entities` 0 and no errors.
+        """
+        score_entities = self._entity_scorer(records)
+        scores, right = score_entities(1.0)
+        if not len(scores):
+            self.temperature = 1.0
+            return {"method": "temperature", "temperature": 1.0, "ece_before": None, "ece_after": None,
+                    "nll_before": None, "nll_after": None, "bins": DEFAULT_BINS, "entities": 0}
+        self.temperature = fit_temperature(lambda t: _log_loss(*score_entities(t)))
+        after = score_entities(self.temperature)
+        return temperature_facts(self.temperature, (scores, right, _log_loss(scores, right)),
+                                 (*after, _log_loss(*after)), entities=len(after[0]), sentences=len(records))
+
+    def _entity_scorer(self, records):
+        """A function of a temperature: `(scores, right)` of the entities predicted for `records`."""
+        outputs = self.predict_outputs(records, token_logits=True)
+        words = self.inference_features(records)["words"]
+        aligned = align_words(self.tokenizer, words)
+        logits = tf.RaggedTensor.from_row_lengths(np.concatenate(outputs), [len(rows) for rows in outputs])
+        tag = tf.function(lambda t: tags_from_token_logits_in_graph(self, logits, aligned, words, t),
+                          input_signature=[tf.TensorSpec([], tf.float32)])
+        types = self.entity_types
+        gold = [{(span.type, span.start, span.end) for span in tags_to_spans(self.iob2_tags(record))}
+                for record in records]
+
+        def score_entities(temperature):
+            tagged = tag(tf.constant(temperature, tf.float32))
+            kinds, starts, ends = (tagged[name].to_list() for name in ("entity_type", "entity_start", "entity_end"))
+            right = [(types[kind], start, end) in gold[row] for row in range(len(gold))
+                     for kind, start, end in zip(kinds[row], starts[row], ends[row])]
+            return np.clip(tagged["entity_score"].flat_values.numpy(), 0.0, 1.0), np.asarray(right, bool)
+
+        return score_entities
 
     # === Serving ===
 
@@ -331,34 +404,36 @@ class NerTask(Task):
     # === Report ===
 
     def report_figures(self, records, predictions, folder):
-        from kerastl.reporting import ReportItem, per_class_table, plot_per_class
+        from kerastl.reporting import ReportItem, per_class_table, plot_per_class, reliability_report_items
         from kerastl.reporting.error_analysis import entity_confusion, sentences_with_mistakes
         from kerastl.tagging import tags_to_spans
 
         per_type = self.score(records, predictions)["per_type"]
-        if not per_type:
-            return []
-        plot_per_class(per_type, Path(folder) / "entity_types.png", title="Per entity type (validation)")
-        texts, gold, predicted = [], [], []
-        for record, prediction in zip(records, predictions):
-            text, offsets = _text_and_offsets(record)
-            texts.append(text)
-            gold.append([[offsets[span.start][0], offsets[span.end - 1][1], span.type]
-                         for span in tags_to_spans(self.iob2_tags(record))])
-            predicted.append([[entity.start_char, entity.end_char, entity.type] for entity in prediction.entities])
-        sentences = sentences_with_mistakes(texts, gold, predicted)
-        return [
-            ReportItem("Per entity type: precision, recall and F1", image="entity_types.png",
-                       caption="Entity-level scores (exact span and type), as conlleval counts them."),
-            ReportItem("Per entity type (table)", table=per_class_table(per_type)),
-            ReportItem("Entity types confused", table=entity_confusion(gold, predicted),
-                       caption="Rows: gold type; columns: the type of the predicted entity overlapping it most "
-                               "(boundaries may differ). (missed): no predicted entity overlaps it; (spurious): a "
-                               "predicted entity overlapping no gold one."),
-            ReportItem("Sentences with mistakes (validation)", spans=sentences,
-                       caption=f"{len(sentences)} validation sentences, those with wrong, missed or spurious "
-                               "entities first, in file order: the gold entities above, the predicted ones below."),
-        ]
+        items = []
+        if per_type:
+            plot_per_class(per_type, Path(folder) / "entity_types.png", title="Per entity type (validation)")
+            texts, gold, predicted = [], [], []
+            for record, prediction in zip(records, predictions):
+                text, offsets = _text_and_offsets(record)
+                texts.append(text)
+                gold.append([[offsets[span.start][0], offsets[span.end - 1][1], span.type]
+                             for span in tags_to_spans(self.iob2_tags(record))])
+                predicted.append([[entity.start_char, entity.end_char, entity.type] for entity in prediction.entities])
+            sentences = sentences_with_mistakes(texts, gold, predicted)
+            items = [
+                ReportItem("Per entity type: precision, recall and F1", image="entity_types.png",
+                           caption="Entity-level scores (exact span and type), as conlleval counts them."),
+                ReportItem("Per entity type (table)", table=per_class_table(per_type)),
+                ReportItem("Entity types confused", table=entity_confusion(gold, predicted),
+                           caption="Rows: gold type; columns: the type of the predicted entity overlapping it most "
+                                   "(boundaries may differ). (missed): no predicted entity overlaps it; (spurious): a "
+                                   "predicted entity overlapping no gold one."),
+                ReportItem("Sentences with mistakes (validation)", spans=sentences,
+                           caption=f"{len(sentences)} validation sentences, those with wrong, missed or spurious "
+                                   "entities first, in file order: the gold entities above, the predicted ones below."),
+            ]
+        items += reliability_report_items(self.calibration, folder, answers="predicted entities")
+        return items
 
 
 def _text_and_offsets(record):
@@ -386,3 +461,11 @@ def _text_and_offsets(record):
         offsets.append((position, position + len(word)))
         position += len(word) + 1
     return " ".join(record["words"]), offsets
+
+
+def _log_loss(scores, right):
+    """The NLL of entity scores as probabilities of being right (kept within float32's resolution
+    of 0 and 1: the graph's probabilities are float32, so a score of 1.0 is "1 - 6e-8 or more")."""
+    resolution = float(np.finfo(np.float32).eps)
+    scores = np.clip(scores, resolution, 1.0 - resolution)
+    return negative_log_likelihood(np.stack([1.0 - scores, scores], axis=1), np.asarray(right, np.int64))
