@@ -149,3 +149,9 @@ def _serve(folder, inputs):
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_a_folder_per_class_is_not_read_as_pairs(tmp_path):
+    with pytest.raises(DataError, match="folder per class") as error:
+        ClassificationTask("unused").read(tmp_path, text_pair_column="sentence2")
+    assert str(tmp_path) in str(error.value) and "--text-pair-column" in str(error.value)

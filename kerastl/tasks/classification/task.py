@@ -113,12 +113,16 @@ class ClassificationTask(Task):
         texts = [r["text"] for r in records]
         if self.text_pairs:
             features = tokenize_text_pairs(self.tokenizer, texts, [r["text_pair"] for r in records], self.max_length)
-            if "segment_ids" not in self.model.input:
+            if not self._model_takes_segment_ids():
                 del features["segment_ids"]
         else:
             features = {"token_ids": tokenize_texts(self.tokenizer, texts, self.max_length)}
         targets = tf.constant(self.label_set.ids(records), tf.int32) if with_targets else None
         return features, targets
+
+    def _model_takes_segment_ids(self):
+        """Whether the model has a `segment_ids` input (a pair model on a BERT, ELECTRA or ALBERT backbone)."""
+        return isinstance(self.model.input, dict) and "segment_ids" in self.model.input
 
     def _check_text_pairs(self, records):
         """A `DataError` naming the first record that is not what the task reads (a pair or a single text)."""
@@ -220,7 +224,7 @@ class ClassificationTask(Task):
         from kerastl.export.serving_inputs import serving_pair_inputs
 
         return serving_pair_inputs(self.tokenizer, texts, text_pairs, self.max_length,
-                                   with_segment_ids="segment_ids" in self.model.input)
+                                   with_segment_ids=self._model_takes_segment_ids())
 
     def serving_metadata(self):
         return {"labels": [str(name) for name in self.label_set.names], "text_pairs": bool(self.text_pairs)}
