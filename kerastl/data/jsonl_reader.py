@@ -9,18 +9,21 @@ from kerastl.errors import DataError, Location
 SCALAR_LABEL_TYPES = (str, int, float, bool)
 
 
-def read_jsonl(path, text_field: str = "text", label_field: Optional[str] = "label") -> List[dict]:
-    """Read a JSON Lines file where each line is an object holding a text and a label.
+def read_jsonl(path, text_field: str = "text", label_field: Optional[str] = "label",
+               text_pair_field: Optional[str] = None) -> List[dict]:
+    """Read a JSON Lines file where each line is an object holding a text (or two) and a label.
 
     Args:
         path: the .jsonl file. Blank lines are skipped.
         text_field: the key holding the text (a non-empty string).
         label_field: the key holding the label (a string or number, returned as `str`), or
             None for unlabeled text (for prediction).
+        text_pair_field: the key holding a second text (a non-empty string), or None for
+            single texts.
 
     Returns:
         A list of records `{"text": str, "label": str, "where": Location}` ("label" is
-        absent when `label_field` is None).
+        absent when `label_field` is None), with "text_pair" when `text_pair_field` is given.
 
     Raises:
         DataError: missing/empty/non-UTF-8 file, a line that is not a JSON object, or an
@@ -37,7 +40,9 @@ def read_jsonl(path, text_field: str = "text", label_field: Optional[str] = "lab
             continue
         where = Location(str(path), number)
         obj = _parse_object(line, where)
-        record = {"text": _text_field(obj, text_field, where)}
+        record = {"text": _text_field(obj, text_field, "text_field", where)}
+        if text_pair_field is not None:
+            record["text_pair"] = _text_field(obj, text_pair_field, "text_pair_field", where)
         if label_field is not None:
             record["label"] = _label_field(obj, label_field, where)
         record["where"] = where
@@ -84,9 +89,9 @@ def _missing_field(obj, field, option, where):
     )
 
 
-def _text_field(obj, field, where):
+def _text_field(obj, field, option, where):
     if field not in obj:
-        raise _missing_field(obj, field, "text_field", where)
+        raise _missing_field(obj, field, option, where)
     text = obj[field]
     if not isinstance(text, str) or not text.strip():
         raise DataError(

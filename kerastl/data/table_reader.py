@@ -21,8 +21,9 @@ def read_table(
     label_column: Optional[Column] = "label",
     delimiter: Optional[str] = None,
     has_header: bool = True,
+    text_pair_column: Optional[Column] = None,
 ) -> List[dict]:
-    """Read a TSV/CSV file of texts and (optionally) labels.
+    """Read a TSV/CSV file of texts (or text pairs) and (optionally) labels.
 
     Args:
         path: the table file. The delimiter follows the extension (.tsv/.txt: tab,
@@ -33,10 +34,13 @@ def read_table(
         delimiter: the field separator, overriding the extension.
         has_header: whether the first row names the columns. Without a header, columns
             must be given as integer indexes.
+        text_pair_column: header name or 0-based index of a second text (the hypothesis of
+            an entailment pair, the answer to a question), or None for single texts.
 
     Returns:
         A list of records `{"text": str, "label": str, "where": Location}` ("label" is
-        absent when `label_column` is None). Cells are stripped of surrounding whitespace.
+        absent when `label_column` is None), with "text_pair" when `text_pair_column` is
+        given. Cells are stripped of surrounding whitespace.
 
     Raises:
         DataError: the file is missing, empty or not UTF-8, a column does not exist, a row
@@ -49,8 +53,11 @@ def read_table(
     >>> records = read_table("SST-2/train.tsv")  # doctest: +SKIP
     >>> records[0]  # doctest: +SKIP
     {'text': 'hide new secretions ...', 'label': '0', 'where': Location('SST-2/train.tsv', 2)}
+    >>> pairs = read_table("RTE/train.tsv", text_column="sentence1", text_pair_column="sentence2")  # doctest: +SKIP
     """
     columns = {"text": text_column}
+    if text_pair_column is not None:
+        columns["text_pair"] = text_pair_column
     if label_column is not None:
         columns["label"] = label_column
     return read_columns(path, columns, delimiter=delimiter, has_header=has_header)
@@ -205,7 +212,7 @@ def _indexes_without_header(path, columns):
             raise DataError(
                 f"{key}_column={column!r} needs {why}, but has_header is False",
                 where=Location(path),
-                fix=f"pass a 0-based column number as {key}_column (CLI: --{key}-column)",
+                fix=f"pass a 0-based column number as {key}_column (CLI: {_column_flag(key)})",
             )
         indexes[key] = column
     return indexes
@@ -225,7 +232,7 @@ def _raise_missing_column(path, line, key, wanted, names, delimiter):
         where=Location(path, line),
         fix=(
             f"choose another column with {key}_column=NAME_OR_INDEX "
-            f"(CLI: --{key}-column), or pass the right delimiter"
+            f"(CLI: {_column_flag(key)}), or pass the right delimiter"
         ),
     )
 
@@ -266,8 +273,13 @@ def _raise_other_width(path, line, fields, width, delimiter, columns):
                "as CSV with that field quoted")
     else:
         fix = f'quote the field that holds a {name} (write "text, with a {name}")'
-    options = ", ".join(f"--{key}-column" for key in columns)
+    options = ", ".join(_column_flag(key) for key in columns)
     raise DataError(message, where=Location(path, line), fix=f"{fix}; then choose the columns with {options}")
+
+
+def _column_flag(key):
+    """The CLI flag that chooses the column of record key `key` (`text_pair` -> `--text-pair-column`)."""
+    return f"--{key.replace('_', '-')}-column"
 
 
 def _other_delimiter_in(text, delimiter):

@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from kerastl.preprocessing.pair_packing import pack_token_id_pairs
 from kerastl.preprocessing.special_tokens import SpecialTokens
 from kerastl.preprocessing.text_tokenization import pack_token_ids
 
@@ -30,6 +31,37 @@ def serving_inputs(tokenizer, texts, max_length):
     """
     special = SpecialTokens.of(tokenizer)
     return padded_inputs(pack_token_ids(tokenizer(texts), special, max_length), special.pad)
+
+
+def serving_pair_inputs(tokenizer, texts, text_pairs, max_length, with_segment_ids=False):
+    """Turn two `tf.string` batches (first and second texts) into padded inputs of packed pairs.
+
+    The same packing as `kerastl.preprocessing.tokenize_text_pairs` (one implementation:
+    `kerastl.preprocessing.pack_token_id_pairs`), in TensorFlow ops for an exported graph.
+
+    Args:
+        tokenizer: a keras-hub tokenizer.
+        texts: the first texts, a `tf.string` tensor of shape `(batch,)`.
+        text_pairs: the second texts, same shape.
+        max_length: the longest packed pair, special ids included.
+        with_segment_ids: add `segment_ids` (for models whose backbone reads them).
+
+    Returns:
+        A dict with `token_ids`, `padding_mask` and, when asked, `segment_ids` (int32, padded with 0).
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> from kerastl.export import serving_pair_inputs
+    >>> inputs = serving_pair_inputs(tokenizer, tf.constant(["A man sleeps."]), tf.constant(["He rests."]),
+    ...                              128)  # doctest: +SKIP
+    """
+    special = SpecialTokens.of(tokenizer)
+    token_ids, segment_ids = pack_token_id_pairs(tokenizer(texts), tokenizer(text_pairs), special, max_length)
+    inputs = padded_inputs(token_ids, special.pad)
+    if with_segment_ids:
+        inputs["segment_ids"] = segment_ids.to_tensor(default_value=0, shape=tf.shape(inputs["token_ids"]))
+    return inputs
 
 
 def padded_inputs(token_ids, pad_id):

@@ -14,7 +14,9 @@ class BackboneEncoder(keras.layers.Layer):
 
     The layer takes `{"token_ids": int (batch, length), "padding_mask": bool (batch, length)}`
     and returns `{"sequence_output": (batch, length, hidden), "pooled_output": (batch, hidden)}`.
-    Backbones that expect segment ids get zeros.
+    Backbones that expect segment ids (BERT, ELECTRA, ALBERT: `takes_segment_ids`) get the
+    optional `segment_ids` input (int, (batch, length): 1 on the second text of a pair, see
+    `kerastl.preprocessing.pack_token_id_pairs`), zeros without it.
 
     Args:
         backbone: a `keras_hub.models.Backbone` (for example from
@@ -72,7 +74,8 @@ class BackboneEncoder(keras.layers.Layer):
         self.freeze = freeze
         self.lora_rank = lora_rank
         self.hidden_dim = backbone.hidden_dim
-        self._needs_segment_ids = "segment_ids" in _input_names(backbone)
+        #: Whether the backbone reads segment ids (which text of a pair a token is from).
+        self.takes_segment_ids = "segment_ids" in _input_names(backbone)
 
     def _apply_freezing(self, freeze):
         for layer in self.backbone.layers:
@@ -99,8 +102,9 @@ class BackboneEncoder(keras.layers.Layer):
         token_ids = inputs["token_ids"]
         padding_mask = inputs["padding_mask"]
         backbone_inputs = {"token_ids": token_ids, "padding_mask": padding_mask}
-        if self._needs_segment_ids:
-            backbone_inputs["segment_ids"] = ops.zeros_like(token_ids)
+        if self.takes_segment_ids:
+            segment_ids = inputs.get("segment_ids")
+            backbone_inputs["segment_ids"] = ops.zeros_like(token_ids) if segment_ids is None else segment_ids
         outputs = self.backbone(backbone_inputs, training=training)
         sequence = outputs["sequence_output"] if isinstance(outputs, dict) else outputs
         return {"sequence_output": sequence, "pooled_output": self._pool(sequence, padding_mask)}

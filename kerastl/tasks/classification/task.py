@@ -8,13 +8,14 @@ import tensorflow as tf
 
 from kerastl.calibration import (check_temperature, fit_softmax_temperature, softmax_answers, softmax_with_temperature,
                                  temperature_facts)
+from kerastl.errors import DataError, Location
 from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
-from kerastl.preprocessing import tokenize_texts
+from kerastl.preprocessing import tokenize_text_pairs, tokenize_texts
 from kerastl.tasks.classification.prediction import ClassificationPrediction
 from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_weight, check_class_weight, \
     sparse_crossentropy
-from kerastl.tasks.example_records import record_from_pair
+from kerastl.tasks.example_records import record_from_text_example
 from kerastl.tasks.labels import LabelSet
 from kerastl.options import COLUMN, TaskOption
 from kerastl.tasks.registry import register_task
@@ -23,16 +24,27 @@ from kerastl.tasks.task import Task
 
 @register_task("classification", aliases=("sentiment",))
 class ClassificationTask(Task):
-    """Classify texts into labels: positive/negative, topics, star ratings, any set of classes.
+    """Classify texts, or pairs of texts, into labels: sentiment, topics, entailment, any set of classes.
 
     Registered as `classification`, and as `sentiment` (its first name, which saved sentiment
     models keep). Labels can be names or integers; they are learned from the training data
     unless given. `evaluate` reports accuracy and macro-F1; `predict` returns
     `ClassificationPrediction`s.
 
+    Examples may be text pairs (premise/hypothesis, question/answer): `(text, text_pair, label)`
+    tuples, dicts with `text_pair` (or `sentence1`/`sentence2`, `premise`/`hypothesis`), table
+    files read with `text_pair_column` (CLI `--text-pair-column`), JSONL with
+    `text_pair_column` naming the field. The two texts are packed into one sequence as the
+    backbone's family expects (`kerastl.preprocessing.pack_token_id_pairs`), truncated
+    longest-first to `max_length`. A model trained on pairs predicts pairs only (`(text,
+    text_pair)` tuples, or `"text<TAB>text_pair"` strings), and its export takes `texts` and
+    `text_pairs`.
+
     Args:
         backbone: a backbone name (see `kerastl.backbones`).
         labels: the label names in class order; learned from the training data when None.
+        text_pairs: whether every example is a pair of texts; learned from the training data
+            (the first example) when None.
         class_weight: weigh rare labels up: "balanced" (`n / (k * count)` from the training
             labels, resolved on the first `fit` into the mapping the config then keeps) or a
             mapping from label to weight (labels left out weigh 1). None: every label weighs 1.
@@ -47,6 +59,11 @@ class ClassificationTask(Task):
     >>> task.fit([("a wonderful film", "positive"), ("a dull mess", "negative")])  # doctest: +SKIP
     >>> task.predict(["what a delight"])[0].label  # doctest: +SKIP
     'positive'
+    >>> nli = ClassificationTask("minilm-l6")  # doctest: +SKIP
+    >>> nli.fit([("A man sleeps.", "A person rests.", "entailment"),
+    ...          ("A man sleeps.", "He runs a marathon.", "not_entailment")])  # doctest: +SKIP
+    >>> nli.predict([("A dog barks.", "An animal makes a sound.")])[0].label  # doctest: +SKIP
+    'entailment'
     """
 
     #: Models saved when this class was `kerastl.tasks.sentiment.SentimentTask` load as this class.
@@ -58,14 +75,19 @@ class ClassificationTask(Task):
                    help="Column (name or index, -1 the last) holding the text, for table files."),
         TaskOption("--label-column", "label_column", applies_to="read", type=COLUMN,
                    help="Column (name or index, -1 the last) holding the label, for table files."),
+        TaskOption("--text-pair-column", "text_pair_column", applies_to="read", type=COLUMN,
+                   help="Column (name or index) holding a second text (hypothesis, answer) to classify "
+                        "with the first, for table files (the field name for JSONL)."),
         TaskOption("--class-weight", "class_weight", type=CLASS_WEIGHT,
                    help="Weigh rare labels up: 'balanced' (n / (k * count) from the training labels) or "
                         "LABEL=WEIGHT,... (others weigh 1)."),
     )
 
-    def __init__(self, backbone="minilm-l6", *, labels=None, class_weight=None, temperature=1.0, **kwargs):
+    def __init__(self, backbone="minilm-l6", *, labels=None, text_pairs=None, class_weight=None, temperature=1.0,
+                 **kwargs):
         super().__init__(backbone, **kwargs)
         self.label_set = LabelSet(labels) if labels is not None else None
+        self.text_pairs = None if text_pairs is None else bool(text_pairs)
         self.class_weight = check_class_weight(class_weight)
         self.temperature = check_temperature(temperature)
 
@@ -74,22 +96,28 @@ class ClassificationTask(Task):
         config["labels"] = self.label_set.names if self.label_set else None
         config["class_weight"] = self.class_weight
         config["temperature"] = self.temperature
+        config["text_pairs"] = self.text_pairs
         return config
 
     # === Data ===
 
     def record_from_example(self, example):
-        return record_from_pair(example, "classification", "text", "label", input_aliases=("sentence",))
+        return record_from_text_example(example, "classification", reads_pairs=bool(self.text_pairs))
 
-    def read_file(self, path, text_column=None, label_column=None, **options):
+    def read_file(self, path, text_column=None, label_column=None, text_pair_column=None, **options):
         from kerastl.data import read_class_folders, read_jsonl, read_table
 
         path = Path(path)
         if path.is_dir() or path.name.endswith((".tar.gz", ".tgz")):
+            if text_pair_column is not None:
+                raise DataError("a folder per class holds one text per file, not text pairs", where=Location(str(path)),
+                                fix="give the pairs as a table (TSV/CSV) or JSONL file, or drop --text-pair-column")
             return read_class_folders(path, **options)
         if path.suffix == ".jsonl":
-            return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label")
-        return read_table(path, text_column=text_column or "sentence", label_column=label_column or "label", **options)
+            return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label",
+                              text_pair_field=text_pair_column)
+        return read_table(path, text_column=text_column or "sentence", label_column=label_column or "label",
+                          text_pair_column=text_pair_column, **options)
 
     def setup(self, records):
         if self.label_set is None:
@@ -97,16 +125,50 @@ class ClassificationTask(Task):
         if self.class_weight == BALANCED:
             names = self.label_set.names
             self.class_weight = balanced_class_weight(names, [names[i] for i in self.label_set.ids(records)])
+        if self.text_pairs is None:
+            self.text_pairs = "text_pair" in records[0]
 
     def encode(self, records, with_targets):
-        token_ids = tokenize_texts(self.tokenizer, [r["text"] for r in records], self.max_length)
+        self._check_text_pairs(records)
+        texts = [r["text"] for r in records]
+        if self.text_pairs:
+            features = tokenize_text_pairs(self.tokenizer, texts, [r["text_pair"] for r in records], self.max_length)
+            if not self._model_takes_segment_ids():
+                del features["segment_ids"]
+        else:
+            features = {"token_ids": tokenize_texts(self.tokenizer, texts, self.max_length)}
         targets = tf.constant(self.label_set.ids(records), tf.int32) if with_targets else None
-        return {"token_ids": token_ids}, targets
+        return features, targets
+
+    def _model_takes_segment_ids(self):
+        """Whether the model has a `segment_ids` input (a pair model on a BERT, ELECTRA or ALBERT backbone)."""
+        return isinstance(self.model.input, dict) and "segment_ids" in self.model.input
+
+    def _check_text_pairs(self, records):
+        """A `DataError` naming the first record that is not what the task reads (a pair or a single text)."""
+        odd = next((r for r in records if ("text_pair" in r) != bool(self.text_pairs)), None)
+        if odd is None:
+            return
+        if self.text_pairs:
+            raise DataError(
+                "the example is a single text, but this classifier reads text pairs (text and text_pair)",
+                where=odd.get("where"),
+                fix="give every example its second text: a table's --text-pair-column (text_pair_column=), "
+                    "(text, text_pair) tuples or dicts with 'text_pair', or 'text<TAB>text_pair' lines to "
+                    "kerastl predict",
+            )
+        raise DataError(
+            "the example is a text pair, but this classifier reads single texts",
+            where=odd.get("where"),
+            fix="give single texts (no --text-pair-column, no 'text_pair'), or train a classifier on pairs",
+        )
 
     # === Model ===
 
     def build_model(self, encoder):
         inputs = self.model_inputs()
+        if self.text_pairs and encoder.takes_segment_ids:
+            inputs["segment_ids"] = keras.Input(shape=(None,), dtype="int32", name="segment_ids")
         pooled = encoder(inputs)["pooled_output"]
         logits = ClassificationHead(len(self.label_set), dropout=self.dropout, name="classification_head")(pooled)
         return keras.Model(inputs, logits, name="text_classifier")
@@ -125,6 +187,7 @@ class ClassificationTask(Task):
         return [
             ClassificationPrediction(
                 text=record["text"],
+                text_pair=record.get("text_pair"),
                 label=names[int(row.argmax())],
                 score=float(row.max()),
                 probabilities={str(name): float(p) for name, p in zip(names, row)},
@@ -166,14 +229,17 @@ class ClassificationTask(Task):
     # === Serving ===
 
     def serving_function(self):
-        """Raw strings in; `label` (string), `score` and `probabilities` (in label order) out."""
+        """Raw strings in; `label` (string), `score` and `probabilities` (in label order) out.
+
+        A classifier of text pairs takes `texts` and `text_pairs`, two `tf.string` tensors of
+        shape `(batch,)`; one of single texts takes `texts`.
+        """
         model = self.model
         names = tf.constant([str(name) for name in self.label_set.names])
         temperature = tf.constant(self.temperature, tf.float32)
 
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
-        def serve(texts):
-            logits = model(self.serving_inputs(texts), training=False)
+        def answer(inputs):
+            logits = model(inputs, training=False)
             probabilities = tf.nn.softmax(tf.cast(logits, tf.float32) / temperature, axis=-1)
             return {
                 "label": tf.gather(names, tf.argmax(probabilities, axis=-1)),
@@ -181,10 +247,29 @@ class ClassificationTask(Task):
                 "probabilities": probabilities,
             }
 
+        if self.text_pairs:
+            @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts"),
+                                          tf.TensorSpec([None], tf.string, name="text_pairs")])
+            def serve_pairs(texts, text_pairs):
+                return answer(self.serving_pair_inputs(texts, text_pairs))
+
+            return serve_pairs
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+        def serve(texts):
+            return answer(self.serving_inputs(texts))
+
         return serve
 
+    def serving_pair_inputs(self, texts, text_pairs):
+        """Tokenize two `tf.string` batches in the graph into the padded inputs of packed pairs."""
+        from kerastl.export.serving_inputs import serving_pair_inputs
+
+        return serving_pair_inputs(self.tokenizer, texts, text_pairs, self.max_length,
+                                   with_segment_ids=self._model_takes_segment_ids())
+
     def serving_metadata(self):
-        return {"labels": [str(name) for name in self.label_set.names]}
+        return {"labels": [str(name) for name in self.label_set.names], "text_pairs": bool(self.text_pairs)}
 
     # === Report ===
 
