@@ -6,6 +6,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from kerastl.data.multi_label_reader import label_list_hint, refuse_label_list
+from kerastl.errors import DataError
 from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
 from kerastl.preprocessing import tokenize_texts
@@ -63,7 +65,8 @@ class ClassificationTask(Task):
     # === Data ===
 
     def record_from_example(self, example):
-        return record_from_pair(example, "classification", "text", "label", input_aliases=("sentence",))
+        return refuse_label_list(example, record_from_pair(example, "classification", "text", "label",
+                                                           input_aliases=("sentence",)))
 
     def read_file(self, path, text_column=None, label_column=None, **options):
         from kerastl.data import read_class_folders, read_jsonl, read_table
@@ -72,7 +75,10 @@ class ClassificationTask(Task):
         if path.is_dir() or path.name.endswith((".tar.gz", ".tgz")):
             return read_class_folders(path, **options)
         if path.suffix == ".jsonl":
-            return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label")
+            try:
+                return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label")
+            except DataError as error:
+                raise label_list_hint(error) from None
         return read_table(path, text_column=text_column or "sentence", label_column=label_column or "label", **options)
 
     def setup(self, records):
