@@ -1,9 +1,13 @@
-"""Text classification (registered as `classification`, and as `sentiment`): the task and its predictions."""
+"""Text classification (registered as `classification`, and as `sentiment`) and multi-label classification
+(`multilabel`): the tasks and their predictions."""
 
-from kerastl.tasks.classification.prediction import ClassificationPrediction, SentimentPrediction
+from kerastl.tasks.classification.multi_label_task import MultiLabelTask
+from kerastl.tasks.classification.prediction import (ClassificationPrediction, MultiLabelPrediction,
+                                                     SentimentPrediction)
 from kerastl.tasks.classification.task import ClassificationTask
 
 #: The name of `ClassificationTask` when it was registered as "sentiment" only.
 SentimentTask = ClassificationTask
 
-__all__ = ["ClassificationPrediction", "ClassificationTask", "SentimentPrediction", "SentimentTask"]
+__all__ = ["ClassificationPrediction", "ClassificationTask", "MultiLabelPrediction", "MultiLabelTask", "SentimentPrediction",
+           "SentimentTask"]

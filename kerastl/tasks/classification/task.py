@@ -9,6 +9,7 @@ import tensorflow as tf
 from kerastl.calibration import (check_temperature, fit_softmax_temperature, softmax_answers, softmax_with_temperature,
                                  temperature_facts)
 from kerastl.errors import DataError, Location
+from kerastl.data.multi_label_reader import label_list_hint, refuse_label_list
 from kerastl.layers import ClassificationHead
 from kerastl.metrics import classification_metrics
 from kerastl.preprocessing import tokenize_text_pairs, tokenize_texts
@@ -102,7 +103,8 @@ class ClassificationTask(Task):
     # === Data ===
 
     def record_from_example(self, example):
-        return record_from_text_example(example, "classification", reads_pairs=bool(self.text_pairs))
+        return refuse_label_list(example, record_from_text_example(example, "classification",
+                                                                   reads_pairs=bool(self.text_pairs)))
 
     def read_file(self, path, text_column=None, label_column=None, text_pair_column=None, **options):
         from kerastl.data import read_class_folders, read_jsonl, read_table
@@ -114,8 +116,11 @@ class ClassificationTask(Task):
                                 fix="give the pairs as a table (TSV/CSV) or JSONL file, or drop --text-pair-column")
             return read_class_folders(path, **options)
         if path.suffix == ".jsonl":
-            return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label",
-                              text_pair_field=text_pair_column)
+            try:
+                return read_jsonl(path, text_field=text_column or "text", label_field=label_column or "label",
+                                  text_pair_field=text_pair_column)
+            except DataError as error:
+                raise label_list_hint(error) from None
         return read_table(path, text_column=text_column or "sentence", label_column=label_column or "label",
                           text_pair_column=text_pair_column, **options)
 
