@@ -26,6 +26,7 @@ OUTPUT_KINDS = {
     "export": ("assets.extra/kerastl_export.json", "a kerastl export (SavedModel)", False),
     "pretrain": ("pretrain_metrics.json", "a kerastl pretrained backbone", True),
     "curve": ("curve.json", "a kerastl learning curve", False),
+    "lr-find": ("lr_find.json", "a kerastl learning-rate sweep", False),
 }
 
 #: A resumable checkpoint: a folder holding one is continued by the same command, not replaced.
@@ -104,7 +105,7 @@ def check_output_folder(path, kind, overwrite=False):
 
     Args:
         path: the output folder.
-        kind: one of `OUTPUT_KINDS` ("model", "export", "pretrain", "curve").
+        kind: one of `OUTPUT_KINDS` ("model", "export", "pretrain", "curve", "lr-find").
         overwrite: replace a finished kerastl folder of the same kind.
 
     Returns:

@@ -12,6 +12,7 @@ Example:
 """
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -42,6 +43,43 @@ KEYS = {
 
 HEADER = "# kerastl training run. Run it again with: kerastl train --config {path}\n" \
          "# (flags given on the command line override these values).\n"
+
+
+def parse_learning_rate(value, allow_auto=True, where=None):
+    """Read a learning rate option: a positive number, or "auto" (find it with a sweep first).
+
+    Args:
+        value: a number, or text such as "5e-5" or "auto".
+        allow_auto: accept "auto" (a run option; a config's `task_options` hold the rate used).
+        where: the `Location` to name in the error (a config file), if any.
+
+    Returns:
+        The rate as a float, or "auto".
+
+    Raises:
+        DataError: for text that is no number, or a rate that is not positive and finite.
+
+    Example:
+
+    >>> from kerastl.run_config import parse_learning_rate
+    >>> parse_learning_rate("5e-5"), parse_learning_rate("auto")
+    (5e-05, 'auto')
+    """
+    if allow_auto and isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    try:
+        rate = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        rate = math.nan
+    if not 0 < rate < math.inf:
+        accepted = "a positive number or 'auto'" if allow_auto else "a positive number"
+        if where is not None:
+            fix = "set learning_rate under task_options to a positive number, e.g. 5e-5"
+        else:
+            fix = "pass e.g. --learning-rate 5e-5" + (", or --learning-rate auto to find one with a short sweep"
+                                                      if allow_auto else "")
+        raise DataError(f"the learning rate must be {accepted}, got {value!r}", where=where, fix=fix)
+    return rate
 
 
 def data_source_for_config(source):
@@ -118,6 +156,9 @@ def read_run_config(path):
         if config.get(key) is not None and not isinstance(config[key], dict):
             raise DataError(f"{key} must be a mapping, got {config[key]!r}", where=Location(str(path)),
                             fix=f"write {key}: as indented `name: value` lines")
+    learning_rate = (config.get("task_options") or {}).get("learning_rate")
+    if learning_rate is not None:
+        parse_learning_rate(learning_rate, allow_auto=False, where=Location(str(path)))
     for key in ("epochs", "batch_size"):
         value = config.get(key)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):

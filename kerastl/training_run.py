@@ -15,9 +15,10 @@ from kerastl.atomic_files import (RUN_MARKER, atomic_file, check_output_folder, 
 from kerastl.backbones import resolve_backbone
 from kerastl.errors import KerastlError
 from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
-from kerastl.run_config import CONFIG_FILE, data_source_for_config, write_run_config
+from kerastl.run_config import CONFIG_FILE, data_source_for_config, parse_learning_rate, write_run_config
 from kerastl.tasks import Task, get_task
-from kerastl.training import is_chief, read_checkpoint, resolve_distribution
+from kerastl.training import find_learning_rate, is_chief, read_checkpoint, resolve_distribution
+from kerastl.training.lr_finder import LR_FIND_PLOT
 
 METRICS_FILE = "metrics.json"
 #: Training options a run config leaves out at these values (the defaults).
@@ -32,7 +33,7 @@ EPOCHS_FILE = "checkpoint_epochs.json"
 def run_training(task_name, train, output, validation=None, task_options=None, read_options=None,
                  epochs=3, batch_size=32, verbose="auto", tensorboard=False, train_sample=500, checkpoint_every=None,
                  distribution=None, overwrite=False, early_stopping_patience=None, restore_best=None,
-                 accumulate_steps=1, calibrate=True):
+                 accumulate_steps=1, calibrate=True, learning_rate=None):
     """Train a task and save it, with its metrics, config and plots, into the folder `output`.
 
     Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
@@ -66,6 +67,12 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         early_stopping_patience, restore_best, accumulate_steps, calibrate: as in `Task.fit`;
             the summary's `kept_epoch` says which epoch's weights were saved and why training
             ended, its `calibration` what the task learned after training (`Task.calibrate`).
+        learning_rate: the peak learning rate: None keeps the task's (or `task_options`'), a
+            positive number sets it, and "auto" first sweeps the rate on `train`
+            (`kerastl.training.find_learning_rate`, with `batch_size`) and trains with its
+            suggestion. The summary's `learning_rate` says which rate was used and, with
+            "auto", what the sweep found (`lr_find.png` in `output` shows it); `config.yaml`
+            keeps the rate used, so running it again trains the same way without a sweep.
 
     Returns:
         A dict with the task name, the training time in seconds, the per-epoch history and
@@ -75,17 +82,27 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         OutputError: before any work, when `output` holds other files, a trained model (and
             `overwrite` is False), cannot be written, or another run is writing it.
         KerastlError: for options the backbone cannot take (e.g. `max_length` above its
-            position limit) and for bad data.
+            position limit), for bad data, for a learning rate that is neither positive nor
+            "auto", and with "auto" for data too small for a sweep or a `distribution`.
     """
     if tensorboard and importlib.util.find_spec("tensorboard") is None:
         raise KerastlError("TensorBoard logs need the tensorboard package, which is not installed. "
                            "Fix: pip install 'kerastl[tensorboard]' (or pip install tensorboard), or drop --tensorboard.")
+    task_options = dict(task_options or {})
+    if learning_rate is not None:
+        learning_rate = parse_learning_rate(learning_rate)
+    if learning_rate == "auto" and distribution is not None:
+        raise KerastlError("--learning-rate auto does not sweep over several devices or workers yet. Fix: run "
+                           "`kerastl lr-find` on one device first and pass its rate with --learning-rate, or drop "
+                           "--strategy.")
+    if learning_rate not in (None, "auto"):
+        task_options["learning_rate"] = learning_rate
     strategy = resolve_distribution(distribution)  # before reading data: a multi-worker strategy comes first
     writes = is_chief(strategy)
     output = Path(output)
     if writes:
         check_output_folder(output, "model", overwrite=overwrite)
-    task = get_task(task_name)(**(task_options or {}))
+    task = get_task(task_name)(**task_options)
     check_max_length(task)
     with output_lock(output) if writes else contextlib.nullcontext():
         if writes:
@@ -95,7 +112,8 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
                         "accumulate_steps": accumulate_steps, "calibrate": calibrate}
             return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
-                          verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training)
+                          verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training,
+                          learning_rate == "auto")
         except BaseException:
             if created:
                 _remove_if_only_marker(output)
@@ -136,9 +154,12 @@ def _remove_if_only_marker(output):
 
 
 def _train(task, task_name, train, output, validation, read_options, epochs, batch_size, verbose, tensorboard,
-           train_sample, checkpoint_every, strategy, writes, training):
+           train_sample, checkpoint_every, strategy, writes, training, auto_learning_rate):
     train_records = task.read(train, **read_options)
     validation_records = task.read(validation, **read_options) if validation is not None else None
+    sweep = find_learning_rate(task, train_records, batch_size=batch_size) if auto_learning_rate else None
+    if sweep is not None:
+        task.learning_rate = sweep.suggestion
     record_file = output / EPOCHS_FILE if checkpoint_every and writes else None
     epoch_metrics = EpochMetricsCallback(task, validation_records, train_records, train_sample=train_sample,
                                          verbose=verbose not in (0, False), record_file=record_file)
@@ -166,6 +187,7 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         "per_epoch": epoch_metrics.epochs,
         "main_metric": epoch_metrics.metric,
         "best_epoch": epoch_metrics.best_epoch(),
+        "learning_rate": _learning_rate_facts(task, sweep),
     }
     if task.trainer.best_epoch is not None:
         summary["kept_epoch"] = task.trainer.best_epoch.summary()
@@ -208,6 +230,9 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         "read_options": read_options,
     })
     plot_training(summary["per_epoch"], output / TRAINING_PLOT_FILE, summary["main_metric"])
+    if sweep is not None:
+        sweep.plot(output / LR_FIND_PLOT, title=f"{task_name}: learning-rate sweep before training, "
+                                                f"{len(sweep.rates)} steps of {batch_size}")
     if validation_records is not None and type(task).report_figures is not Task.report_figures:
         items = task.report_figures(validation_records, validation_predictions, output)
         summary["report_items"] = [item.to_dict() for item in items]
@@ -217,6 +242,15 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
     shutil.rmtree(output / CHECKPOINT_FOLDER, ignore_errors=True)
     (output / EPOCHS_FILE).unlink(missing_ok=True)
     return summary
+
+
+def _learning_rate_facts(task, sweep):
+    """`metrics.json`'s "learning_rate": the rate used, and with "auto" what the sweep found."""
+    if sweep is None:
+        return {"auto": False, "used": task.learning_rate}
+    found = sweep.to_dict()
+    return {"auto": True, "used": task.learning_rate, "suggested": found.pop("suggested"), "plot": LR_FIND_PLOT,
+            **found}
 
 
 def _task_options_for_config(task):

@@ -15,6 +15,7 @@ BUILT_IN_COMMANDS = {
     "demo": "kerastl.cli.demo_command:demo",
     "evaluate": "kerastl.cli.evaluate_command:evaluate",
     "export": "kerastl.cli.export_command:export",
+    "lr-find": "kerastl.cli.lr_find_command:lr_find",
     "predict": "kerastl.cli.predict_command:predict",
     "pretrain": "kerastl.cli.pretrain_command:pretrain",
     "report": "kerastl.cli.report_command:report",

@@ -17,6 +17,21 @@ from kerastl.options import FREEZE, parse_setting
 TASK_OPTIONS_KEY = "kerastl.task_options"
 
 
+class LearningRateType(click.ParamType):
+    """A learning rate: a positive number, or "auto" (a short sweep finds one)."""
+
+    name = "RATE|auto"
+
+    def convert(self, value, param, ctx):
+        from kerastl.errors import KerastlError
+        from kerastl.run_config import parse_learning_rate
+
+        try:
+            return parse_learning_rate(value)
+        except KerastlError as error:
+            self.fail(str(error), param, ctx)
+
+
 class TaskTrainCommand(click.Command):
     """A click command whose options are the shared ones plus those of the TASK argument.
 
@@ -37,7 +52,7 @@ class TaskTrainCommand(click.Command):
     def format_epilog(self, ctx, formatter):
         if not ctx.meta.get(TASK_OPTIONS_KEY):
             formatter.write_paragraph()
-            formatter.write_text("Each task adds options of its own: kerastl train TASK --help lists them.")
+            formatter.write_text(f"Each task adds options of its own: kerastl {ctx.info_name} TASK --help lists them.")
         super().format_epilog(ctx, formatter)
 
 
@@ -52,7 +67,9 @@ class TaskTrainCommand(click.Command):
 @click.option("--backbone", default=DEFAULT_BACKBONE, show_default=True, help="Backbone name or folder.")
 @click.option("--epochs", default=3, show_default=True, type=click.IntRange(min=1))
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
-@click.option("--learning-rate", type=float, help="Peak learning rate (default: the task's).")
+@click.option("--learning-rate", type=LearningRateType(),
+              help="Peak learning rate (default: the task's), or 'auto': a short sweep on --train first picks it "
+                   "(as `kerastl lr-find`; OUTPUT/lr_find.png shows it).")
 @click.option("--max-length", type=click.IntRange(min=4), help="Longest token sequence (default: the task's).")
 @click.option("--freeze", type=FREEZE, help="'none', 'all', or how many bottom transformer layers to freeze.")
 @click.option("--lora-rank", type=click.IntRange(min=1), help="Train low-rank adapters of this rank instead.")
@@ -104,10 +121,7 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     task = task or config.get("task")
     if task is None:
         raise click.UsageError("Missing argument 'TASK' (give it here, or pass a --config file that has it).", ctx=ctx)
-    given = {"task": {}, "read": {}, "data": {}}
-    for option in ctx.meta.get(TASK_OPTIONS_KEY, []):
-        if task_values.get(option.name) is not None:
-            given[option.applies_to][option.name] = task_values[option.name]
+    given = task_option_values(ctx, task_values)
     train_path, validation_path = get_task(task).data_from_cli(train_path, validation_path, given["data"])
     train_path = train_path or config.get("train")
     validation_path = validation_path or config.get("validation")
@@ -126,8 +140,8 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
         task_options["seed"] = config["seed"]
     if _on_command_line(ctx, "backbone") or "backbone" not in task_options:
         task_options["backbone"] = backbone
-    shared = {"learning_rate": learning_rate, "max_length": max_length, "freeze": freeze, "lora_rank": lora_rank,
-              "seed": seed, "precision": precision}
+    shared = {"learning_rate": learning_rate if learning_rate != "auto" else None, "max_length": max_length,
+              "freeze": freeze, "lora_rank": lora_rank, "seed": seed, "precision": precision}
     task_options.update({key: value for key, value in shared.items() if value is not None})
     task_options.update(given["task"])
     read_options = {**(config.get("read_options") or {}), **given["read"]}
@@ -137,10 +151,25 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
                            read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
                            checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite,
                            early_stopping_patience=early_stopping_patience, restore_best=restore_best,
-                           accumulate_steps=accumulate_steps or 1, calibrate=calibrate)
+                           accumulate_steps=accumulate_steps or 1, calibrate=calibrate,
+                           learning_rate="auto" if learning_rate == "auto" else None)
+    if summary.get("learning_rate", {}).get("auto"):
+        found = summary["learning_rate"]
+        click.echo(f"Learning rate {found['used']:.3g}: suggested by a {found['steps']}-step sweep "
+                   f"of {found['seconds']:.0f} s ({output}/{found['plot']})")
     if "validation" in summary:
         click.echo(json.dumps(_headline(summary["validation"]), indent=2))
     click.echo(summary_line(summary, output))
+
+
+def task_option_values(ctx, values):
+    """The values of the task's own flags given on the command line, by where they go:
+    `{"task": {...}, "read": {...}, "data": {...}}` (see `kerastl.options.TaskOption`)."""
+    given = {"task": {}, "read": {}, "data": {}}
+    for option in ctx.meta.get(TASK_OPTIONS_KEY, []):
+        if values.get(option.name) is not None:
+            given[option.applies_to][option.name] = values[option.name]
+    return given
 
 
 def _task_name(args, params):
