@@ -14,13 +14,14 @@ import random
 import time
 
 from kerastl.tasks import ClassificationTask
+from kerastl.tasks.labels import normalize_label
 
 
 def skewed_sample(records, negatives, positives, seed):
     """`negatives` records labeled 0 and `positives` labeled 1, drawn at random and shuffled."""
     rng = random.Random(seed)
-    sample = rng.sample([r for r in records if r["label"] == 0], negatives) + \
-        rng.sample([r for r in records if r["label"] == 1], positives)
+    sample = rng.sample([r for r in records if normalize_label(r["label"]) == 0], negatives) + \
+        rng.sample([r for r in records if normalize_label(r["label"]) == 1], positives)
     rng.shuffle(sample)
     return sample
 

@@ -253,10 +253,19 @@ def _learning_rate_facts(task, sweep):
             **found}
 
 
+#: Constructor arguments `Task.calibrate` learns (a run again learns them anew, from its own weights).
+CALIBRATED_OPTIONS = ("temperature", "thresholds")
+
+
 def _task_options_for_config(task):
-    """The task's constructor arguments, minus the seed (a run option), paths made absolute."""
+    """The task's constructor arguments, minus the seed (a run option) and what calibration
+    learned (a rerun calibrates again, or with --no-calibrate starts from the defaults), paths
+    made absolute."""
     options = dict(task.get_config())
     options.pop("seed", None)
+    if task.calibration is not None:
+        for name in CALIBRATED_OPTIONS:
+            options.pop(name, None)
     backbone = options.get("backbone")
     if isinstance(backbone, str) and os.path.exists(os.path.expanduser(backbone)):
         options["backbone"] = str(Path(backbone).expanduser().resolve())

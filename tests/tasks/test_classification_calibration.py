@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import kerastl
@@ -70,9 +71,11 @@ def test_cli_train_writes_the_calibration_and_its_reliability_diagram(tiny_backb
     metrics = json.loads((output / "metrics.json").read_text())
     temperature = kerastl.load(output).temperature
     titles = [item["title"] for item in metrics["report_items"]]
+    task_options = yaml.safe_load((output / "config.yaml").read_text())["task_options"]
     if calibrate:
         assert metrics["calibration"]["temperature"] == temperature
+        assert "temperature" not in task_options  # learned: a rerun learns it again (or keeps 1 with --no-calibrate)
         assert "Calibration (reliability diagram)" in titles and (output / "reliability.png").stat().st_size > 5000
     else:
-        assert temperature == 1.0 and "calibration" not in metrics
+        assert temperature == 1.0 and "calibration" not in metrics and task_options["temperature"] == 1.0
         assert "Calibration (reliability diagram)" not in titles and not (output / "reliability.png").exists()
