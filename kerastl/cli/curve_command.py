@@ -29,8 +29,9 @@ def _sizes(ctx, param, value):
               help="Folder for curve.png and curve.json [default: curve-TASK].")
 @click.option("--epochs", default=3, show_default=True, type=click.IntRange(min=1))
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
-@click.option("--learning-rate", type=float, help="Peak learning rate (default: the task's).")
-@click.option("--scratch-learning-rate", type=float,
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True),
+              help="Peak learning rate (default: the task's).")
+@click.option("--scratch-learning-rate", type=click.FloatRange(min=0, min_open=True),
               help="Learning rate of the from-scratch runs (default: the same as the pretrained ones).")
 @click.option("--max-length", type=click.IntRange(min=4), help="Longest token sequence (default: the task's).")
 @click.option("--seed", default=0, show_default=True, type=int)

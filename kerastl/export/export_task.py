@@ -17,9 +17,10 @@ def export_task(task, path, overwrite=False):
 
     Preprocessing (tokenization, packing, padding) runs inside the graph, so the SavedModel
     serves with TensorFlow alone: `tf.saved_model.load(path).signatures["serving_default"]`
-    takes `texts`, a `tf.string` tensor of shape `(batch,)`, and returns the task's outputs,
-    dense tensors whose first axis is the batch: for sentiment `label`, `score` and
-    `probabilities`; for NER `entity_type`, `entity_text`, `entity_start`, `entity_end`,
+    takes `texts`, a `tf.string` tensor of shape `(batch,)` (a classifier of text pairs also
+    `text_pairs`), and returns the task's outputs, dense tensors whose first axis is the batch:
+    for sentiment `label`, `score` and `probabilities`; for multilabel `scores`, `predicted`
+    and `labels`; for NER `entity_type`, `entity_text`, `entity_start`, `entity_end`,
     `entity_score` (padded per batch) and `entity_count`; for translation `translation`. Load
     it after `import tensorflow_text`, which registers the ops of WordPiece tokenizers and of
     NER's word splitting.
