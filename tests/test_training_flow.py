@@ -1,5 +1,7 @@
 """`kerastl train`'s flow runs one way: each file read once, validation predicted once per epoch."""
 
+import pytest
+
 from kerastl.reporting import headline_metrics
 from kerastl.tasks import ClassificationTask
 from kerastl.training_run import run_training
@@ -10,7 +12,9 @@ TRAIN = "sentence\tlabel\n" + "".join(f"{text}\t{label}\n" for text, label in [
 VALIDATION = "sentence\tlabel\ngreat film\tpositive\nawful music\tnegative\nthe best music\tpositive\n"
 
 
-def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_backbone, tmp_path, monkeypatch):
+@pytest.mark.parametrize("calibrate", [False, True], ids=["no-calibrate", "calibrate"])
+def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_backbone, tmp_path, monkeypatch,
+                                                                        calibrate):
     (tmp_path / "train.tsv").write_text(TRAIN, encoding="utf-8")
     (tmp_path / "dev.tsv").write_text(VALIDATION, encoding="utf-8")
     files_read, rows_forwarded = [], []
@@ -28,9 +32,10 @@ def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_bac
     monkeypatch.setattr(ClassificationTask, "forward", counting_forward)
     summary = run_training("sentiment", tmp_path / "train.tsv", tmp_path / "run", validation=tmp_path / "dev.tsv",
                            task_options={"backbone": str(tiny_backbone), "max_length": 16}, epochs=2,
-                           batch_size=2, verbose=0, train_sample=0)
+                           batch_size=2, verbose=0, train_sample=0, calibrate=calibrate)
     assert sorted(files_read) == ["dev.tsv", "train.tsv"]
-    # Two epochs, three validation examples: one pass an epoch, none repeated for the summary or report.
-    assert sum(rows_forwarded) == 2 * 3
+    # Two epochs, three validation examples: one pass an epoch, none repeated for the summary or report;
+    # calibration adds one pass for its logits and one for the calibrated predictions the report shows.
+    assert sum(rows_forwarded) == (2 + 2 * calibrate) * 3
     assert headline_metrics(summary["validation"]) == summary["per_epoch"][-1]["validation"]
     assert summary["report_items"], "the report figures come from the last epoch's predictions"

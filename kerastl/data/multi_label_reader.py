@@ -154,7 +154,7 @@ def label_list_hint(error):
     line = next((text for number, text in read_text_lines(where.path) if number == where.line), "")
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # the line's own error (not JSON, nested too deeply) stands
         return error
     if isinstance(obj, dict) and any(isinstance(obj.get(key), list) for key in ("label", "labels")):
         return label_list_error(where)
