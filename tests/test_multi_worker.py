@@ -1,12 +1,8 @@
 """Multi-worker training: two `kerastl train --strategy multiworker` processes on loopback, one cluster."""
 
 import json
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -16,11 +12,7 @@ import kerastl
 from kerastl.errors import KerastlError
 from kerastl.testing import TOY_REVIEWS
 from kerastl.training import check_tf_config, distributable_batches
-
-#: Seconds both workers get to finish together; a hung worker fails the test, never CI.
-DEADLINE = 240
-#: Seconds the other workers get to stop by themselves once one has failed.
-GRACE = 30
+from loopback_cluster import run_workers
 
 
 @pytest.fixture()
@@ -35,7 +27,7 @@ def data(tmp_path):
 
 def test_two_workers_train_in_sync_and_only_the_chief_writes(data, tiny_backbone):
     outputs = [data / "worker0", data / "worker1"]
-    results = _run_workers([_train_command(data, tiny_backbone, output) for output in outputs], data)
+    results = run_workers([_train_command(data, tiny_backbone, output) for output in outputs], data)
     for index, (code, log) in enumerate(results):
         assert code == 0, f"worker {index} failed:\n{log[-4000:]}"
 
@@ -65,7 +57,7 @@ def test_workers_that_found_different_checkpoints_stop_with_a_clear_error(data, 
     checkpoint = outputs[0] / "checkpoint"
     checkpoint.mkdir(parents=True)
     (checkpoint / "state.json").write_text(json.dumps({"step": 3, "run": {}}))
-    results = _run_workers([_train_command(data, tiny_backbone, output) for output in outputs], data)
+    results = run_workers([_train_command(data, tiny_backbone, output) for output in outputs], data)
     for index, (code, log) in enumerate(results):
         assert code == 1, f"worker {index} should have stopped with an error:\n{log[-4000:]}"
         assert "The workers found different checkpoints to resume from (steps [3, 0]" in log
@@ -95,50 +87,6 @@ def _train_command(data, backbone, output):
             "--validation", str(data / "dev.tsv"), "--backbone", str(backbone), "--output", str(output),
             "--epochs", "2", "--batch-size", "4", "--max-length", "16", "--learning-rate", "1e-3",
             "--checkpoint-every", "2", "--tensorboard", "--strategy", "multiworker"]
-
-
-def _run_workers(commands, folder):
-    """Run one command per worker of a loopback cluster; return each one's `(exit code, output)`.
-
-    Once a worker fails the others get `GRACE` seconds to stop too; whatever still runs then, or
-    at `DEADLINE`, is killed (a deadline fails the test).
-    """
-    addresses = [f"localhost:{port}" for port in _free_ports(len(commands))]
-    logs = [folder / f"worker{index}.log" for index in range(len(commands))]
-    processes = []
-    try:
-        for index, (command, log) in enumerate(zip(commands, logs)):
-            tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
-            environment = {**os.environ, "TF_CONFIG": json.dumps(tf_config), "TF_CPP_MIN_LOG_LEVEL": "2",
-                           "CUDA_VISIBLE_DEVICES": ""}
-            with open(log, "w") as file:
-                processes.append(subprocess.Popen(command, env=environment, stdout=file, stderr=subprocess.STDOUT))
-        deadline, failed = time.monotonic() + DEADLINE, False
-        while None in (codes := [process.poll() for process in processes]) and time.monotonic() < deadline:
-            if not failed and any(code not in (None, 0) for code in codes):
-                deadline, failed = min(deadline, time.monotonic() + GRACE), True
-            time.sleep(0.2)
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait(timeout=30)
-    results = [(process.returncode, log.read_text(errors="replace")) for process, log in zip(processes, logs)]
-    if None in codes and not failed:
-        pytest.fail(f"the workers did not finish within {DEADLINE} s:\n" + "\n".join(log[-3000:] for _, log in results))
-    return results
-
-
-def _free_ports(count):
-    """`count` TCP ports free on loopback now (bound and released, so distinct)."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for one in sockets:
-            one.bind(("localhost", 0))
-        return [one.getsockname()[1] for one in sockets]
-    finally:
-        for one in sockets:
-            one.close()
 
 
 def _last_training_loss(log):

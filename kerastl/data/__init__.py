@@ -10,10 +10,11 @@ from kerastl.data.jsonl_reader import read_jsonl
 from kerastl.data.multi_label_reader import read_multi_label_jsonl, read_multi_label_table
 from kerastl.data.pair_table_reader import read_pair_table
 from kerastl.data.parallel_reader import read_parallel
-from kerastl.data.table_reader import read_columns, read_table
+from kerastl.data.table_reader import iter_columns, read_columns, read_table
 from kerastl.data.tfds_reader import read_tfds
 
 __all__ = [
+    "iter_columns",
     "read_char_per_line",
     "read_class_folders",
     "read_columns",

@@ -2,9 +2,9 @@
 
 import csv
 import os
-from typing import Dict, List, Optional, Union
+from typing import Dict, Iterator, List, Optional, Union
 
-from kerastl.data.text_file import read_text_lines
+from kerastl.data.text_file import data_extension, read_text_lines
 from kerastl.errors import DataError, Location
 
 Column = Union[str, int]
@@ -85,11 +85,37 @@ def read_columns(
         "where": the `Location` of the row's first line.
 
     Raises:
-        DataError: as for `read_table`.
+        DataError: as for `read_table`, and when the file has a header but no rows.
 
     Example:
 
     >>> read_columns("kor.txt", {"source": 0, "target": 1}, has_header=False)  # doctest: +SKIP
+    """
+    records = list(iter_columns(path, columns, delimiter=delimiter, has_header=has_header))
+    if not records:
+        raise DataError(
+            "the file has a header but no data rows",
+            where=Location(os.fspath(path)),
+            fix="add rows, or pass has_header=False if the first row is data",
+        )
+    return records
+
+
+def iter_columns(
+    path,
+    columns: Dict[str, Column],
+    delimiter: Optional[str] = None,
+    has_header: bool = True,
+) -> Iterator[dict]:
+    """Yield the records of `read_columns` one row at a time, reading the file lazily.
+
+    A file with a header and no rows yields nothing. Errors are raised when the row that
+    causes them is reached.
+
+    Example:
+
+    >>> for record in iter_columns("reviews.tsv.gz", {"text": "review"}):  # doctest: +SKIP
+    ...     print(record["text"])
     """
     path = os.fspath(path)
     delimiter, delimiter_origin = _choose_delimiter(path, delimiter)
@@ -110,7 +136,6 @@ def read_columns(
         rows = _chain_first(first, rows)
         width = (len(first[1]), f"the first row (line {first[0]})")
 
-    records = []
     needed = max(indexes.values()) + 1
     for line, fields in rows:
         if not _has_all_columns(fields, indexes):
@@ -128,21 +153,14 @@ def read_columns(
                 )
             record[key] = value
         record["where"] = Location(path, line)
-        records.append(record)
-    if not records:
-        raise DataError(
-            "the file has a header but no data rows",
-            where=Location(path),
-            fix="add rows, or pass has_header=False if the first row is data",
-        )
-    return records
+        yield record
 
 
 def _choose_delimiter(path, delimiter):
     """Return `(delimiter, how it was chosen)`, sniffing the file when the extension is unknown."""
     if delimiter is not None:
         return delimiter, "given as the delimiter option"
-    extension = os.path.splitext(path)[1].lower()
+    extension = data_extension(path)
     if extension in DELIMITER_BY_EXTENSION:
         return DELIMITER_BY_EXTENSION[extension], f"chosen from the '{extension}' extension"
     sample = []

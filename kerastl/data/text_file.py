@@ -5,6 +5,8 @@ folder given instead of a file, a UTF-8 byte-order mark and bytes that are not U
 handled (and reported) the same way everywhere.
 """
 
+import bz2
+import gzip
 import os
 import stat
 from typing import Iterator, Tuple
@@ -21,6 +23,9 @@ LINE_END_SAMPLE_BYTES = 1 << 16
 
 NOT_REGULAR = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a character device",
                stat.S_ISBLK: "a block device"}
+
+#: Compressed files `read_text_lines` opens transparently, by their last extension.
+DECOMPRESSORS = {".gz": gzip.open, ".bz2": bz2.open}
 
 NOT_UTF8_FIX = (
     "save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8 IN > OUT` "
@@ -150,7 +155,7 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
     """
     path = check_is_file(path)
     try:
-        with open(path, "rb") as file:
+        with open_data_file(path) as file:
             read = 0
             for number, raw in enumerate(_raw_lines(file), start=1):
                 read += len(raw)
@@ -163,12 +168,36 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
                 elif line.endswith("\r") and not line.endswith("\r\n"):
                     line = line[:-1] + "\n"
                 yield number, line
-    except OSError as error:
+    except (OSError, EOFError) as error:
+        compressed = compressed_extension(path)
+        if compressed and not getattr(error, "strerror", None):
+            raise DataError(f"cannot decompress the {compressed} file: {error}", where=Location(path),
+                            fix=f"check that the file is a complete {compressed} archive "
+                                f"(e.g. `{'gzip' if compressed == '.gz' else 'bzip2'} -t FILE`)") from None
         raise DataError(
             f"cannot read the file: {error.strerror or error}",
             where=Location(path),
             fix="check that the file exists and is readable",
         ) from None
+
+
+def compressed_extension(path):
+    """Return ".gz" or ".bz2" when `path` names a file `read_text_lines` decompresses, else None."""
+    extension = os.path.splitext(os.fspath(path))[1].lower()
+    return extension if extension in DECOMPRESSORS else None
+
+
+def data_extension(path):
+    """The extension that tells a data file's format, past a compression one: `train.tsv.gz` -> ".tsv"."""
+    path = os.fspath(path)
+    if compressed_extension(path):
+        path = os.path.splitext(path)[0]
+    return os.path.splitext(path)[1].lower()
+
+
+def open_data_file(path):
+    """Open `path` for reading bytes, decompressing `.gz` and `.bz2` files on the fly."""
+    return DECOMPRESSORS.get(compressed_extension(path), open)(path, "rb")
 
 
 def _raw_lines(file):

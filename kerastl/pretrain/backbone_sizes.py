@@ -1,4 +1,4 @@
-"""`BACKBONE_SIZES`: the named sizes of the backbones `kerastl pretrain` builds."""
+"""`new_backbone` and `BACKBONE_SIZES`: the backbones `kerastl pretrain` builds from scratch."""
 
 from kerastl.errors import KerastlError
 
@@ -35,3 +35,31 @@ def backbone_size(name):
             f"Unknown backbone size '{name}'. Fix: use one of {', '.join(BACKBONE_SIZES)}."
         )
     return dict(BACKBONE_SIZES[name])
+
+
+#: Positions a new backbone supports at least (tasks may read longer texts than pretraining).
+NEW_BACKBONE_POSITIONS = 512
+
+
+def new_backbone(objective, tokenizer, size="small", sequence_length=128, dropout=0.1):
+    """A keras-hub backbone with random weights, for pretraining from scratch.
+
+    Args:
+        objective: "mlm" builds a `BertBackbone` (an encoder), "clm" a `GPT2Backbone` (a
+            causal decoder).
+        tokenizer: the tokenizer whose vocabulary the embedding covers.
+        size: a name of `BACKBONE_SIZES`, or a dict of the four transformer dimensions.
+        sequence_length: the pretraining window; the backbone supports at least 512 positions.
+        dropout: dropout in the backbone.
+
+    Example:
+
+    >>> from kerastl.pretrain import new_backbone
+    >>> backbone = new_backbone("mlm", tokenizer, "tiny")  # doctest: +SKIP
+    """
+    import keras_hub
+
+    dimensions = backbone_size(size) if isinstance(size, str) else dict(size)
+    backbone_class = {"mlm": keras_hub.models.BertBackbone, "clm": keras_hub.models.GPT2Backbone}[objective]
+    return backbone_class(vocabulary_size=tokenizer.vocabulary_size(), dropout=dropout,
+                          max_sequence_length=max(NEW_BACKBONE_POSITIONS, sequence_length + 1), **dimensions)

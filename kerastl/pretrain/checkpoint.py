@@ -9,10 +9,11 @@ from kerastl.errors import KerastlError
 STATE_FILE = "state.json"
 WEIGHTS_FILE = "model.weights.h5"
 VOCABULARY_FILE = "vocabulary.txt"
+SENTENCE_PIECE_FILE = "vocabulary.spm"
 
 
 class PretrainCheckpoint:
-    """A checkpoint folder: model weights, optimizer state, vocabulary and the step counter.
+    """A checkpoint folder: model weights, optimizer state, learned vocabulary and the step counter.
 
     The weights file of a compiled Keras model holds its optimizer's variables too (the step
     counter `iterations` among them).
@@ -39,22 +40,36 @@ class PretrainCheckpoint:
         return (self.folder / STATE_FILE).is_file()
 
     def save(self, objective, vocabulary, state):
-        """Write the objective's weights and optimizer state, the vocabulary and `state` (a dict)."""
+        """Write the objective's weights and optimizer state, the vocabulary and `state` (a dict).
+
+        Args:
+            objective: the `PretrainingObjective` being trained.
+            vocabulary: a learned WordPiece vocabulary (a list of tokens), a SentencePiece proto
+                (`bytes`), or None when the backbone brought its own tokenizer.
+            state: JSON-ready facts of the run (options, step, ...).
+        """
         with atomic_folder(self.folder) as work:
             objective.build_optimizer()
             objective.model.save_weights(str(work / WEIGHTS_FILE))
-            (work / VOCABULARY_FILE).write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
+            if isinstance(vocabulary, bytes):
+                (work / SENTENCE_PIECE_FILE).write_bytes(vocabulary)
+            elif vocabulary is not None:
+                (work / VOCABULARY_FILE).write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
             (work / STATE_FILE).write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
 
     def read_state(self):
-        """Return the saved state dict and vocabulary list.
+        """Return the saved state dict and vocabulary (as `save` took it: a list, bytes or None).
 
         Raises:
             KerastlError: when the checkpoint is unreadable.
         """
         try:
             state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
-            vocabulary = (self.folder / VOCABULARY_FILE).read_text(encoding="utf-8").split("\n")[:-1]
+            vocabulary = None
+            if (self.folder / SENTENCE_PIECE_FILE).is_file():
+                vocabulary = (self.folder / SENTENCE_PIECE_FILE).read_bytes()
+            elif (self.folder / VOCABULARY_FILE).is_file():
+                vocabulary = (self.folder / VOCABULARY_FILE).read_text(encoding="utf-8").split("\n")[:-1]
         except (OSError, ValueError) as error:
             raise KerastlError(
                 f"The checkpoint in {self.folder} cannot be read ({error}). Fix: delete {self.folder} "

@@ -1,45 +1,49 @@
-"""`MaskedLanguageModel`: BERT-style masked-token pretraining of a keras-hub `BertBackbone`."""
+"""`MaskedLanguageModel`: masked-token pretraining (BERT's objective) of any keras-hub encoder."""
 
 import math
 
 import keras
 import tensorflow as tf
 
-from kerastl.layers import text_inputs
+from kerastl.layers import BackboneEncoder, text_inputs
 from kerastl.pretrain.objective import PretrainingObjective
 
 
 class MaskedLanguageModel(PretrainingObjective):
-    """Fill in masked tokens: a `BertBackbone` with keras-hub's masking and LM head.
+    """Fill in masked tokens: any keras-hub encoder with keras-hub's masking and an LM head.
 
     `keras_hub.layers.MaskedLMMaskGenerator` picks `mask_rate` of the tokens in the tf.data
-    pipeline (80% become [MASK], 10% a random token, 10% stay); a
-    `keras_hub.layers.MaskedLMHead` tied to the backbone's token embedding predicts them.
-    The held-out metric is the accuracy on masked tokens.
+    pipeline (80% become the mask token, 10% a random token, 10% stay); a
+    `keras_hub.layers.MaskedLMHead` tied to the backbone's token embedding predicts them. The
+    backbone is read through `kerastl.layers.BackboneEncoder`, so every encoder family works
+    (BERT, RoBERTa, DeBERTa-v3, XLM-R, ALBERT, ELECTRA, DistilBERT). The head is new: keras-hub
+    presets and Hugging Face folders hold the backbone only, so a continued run first learns
+    the head (the held-out accuracy before training says how far the start is). The held-out
+    metric is the accuracy on masked tokens.
 
     Args:
-        tokenizer: a `keras_hub.models.BertTokenizer` (it needs [MASK]).
-        size: the transformer dimensions.
+        backbone: a keras-hub encoder backbone.
+        tokenizer: its tokenizer (it needs a mask token).
         mask_rate: fraction of tokens selected for prediction.
-        **kwargs: `sequence_length`, `max_sequence_length`, `dropout` of
-            `PretrainingObjective`.
+        sequence_length: tokens per training window.
 
     Example:
 
-    >>> from kerastl.pretrain import MaskedLanguageModel, backbone_size
-    >>> objective = MaskedLanguageModel(tokenizer, backbone_size("tiny"))  # doctest: +SKIP
+    >>> from kerastl.pretrain import MaskedLanguageModel, new_backbone
+    >>> objective = MaskedLanguageModel(new_backbone("mlm", tokenizer, "tiny"), tokenizer)  # doctest: +SKIP
     """
 
     name = "mlm"
     headline_metric = "masked_token_accuracy"
 
-    def __init__(self, tokenizer, size, mask_rate=0.15, **kwargs):
+    def __init__(self, backbone, tokenizer, mask_rate=0.15, sequence_length=128):
         if not 0 < mask_rate < 1:
             raise ValueError(f"`mask_rate` must be between 0 and 1. Received: mask_rate={mask_rate!r}")
         if getattr(tokenizer, "mask_token_id", None) is None:
-            raise ValueError("masked LM pretraining needs a tokenizer with a [MASK] token")
+            raise ValueError(f"masked LM pretraining needs a tokenizer with a mask token; "
+                             f"{type(tokenizer).__name__} has none")
         self.mask_rate = mask_rate
-        super().__init__(tokenizer, size, **kwargs)
+        super().__init__(backbone, tokenizer, sequence_length=sequence_length)
         import keras_hub
 
         special = [i for i in (self.special.pad, self.special.start, self.special.end) if i is not None]
@@ -51,26 +55,13 @@ class MaskedLanguageModel(PretrainingObjective):
             unselectable_token_ids=special,
         )
 
-    def build_backbone(self):
-        import keras_hub
-
-        return keras_hub.models.BertBackbone(
-            vocabulary_size=self.vocabulary_size, dropout=self.dropout,
-            max_sequence_length=self.max_sequence_length, **self.size,
-        )
-
     def build_model(self):
         import keras_hub
 
-        inputs = {
-            **text_inputs(),
-            "segment_ids": keras.Input((None,), dtype="int32", name="segment_ids"),
-            "mask_positions": keras.Input((None,), dtype="int32", name="mask_positions"),
-        }
-        # The pooler is not trained by masked LM; leaving it out of the optimizer saves its slots.
-        self.backbone.get_layer("pooled_dense").trainable = False
-        backbone_inputs = {key: inputs[key] for key in ("token_ids", "padding_mask", "segment_ids")}
-        sequence = self.backbone(backbone_inputs)["sequence_output"]
+        inputs = {**text_inputs(), "mask_positions": keras.Input((None,), dtype="int32", name="mask_positions")}
+        # BackboneEncoder leaves BERT's pooler out of training: masked LM does not train it.
+        encoder = BackboneEncoder(self.backbone, name="encoder")
+        sequence = encoder({"token_ids": inputs["token_ids"], "padding_mask": inputs["padding_mask"]})["sequence_output"]
         logits = keras_hub.layers.MaskedLMHead(
             vocabulary_size=self.vocabulary_size,
             token_embedding=self.backbone.token_embedding,
@@ -80,12 +71,13 @@ class MaskedLanguageModel(PretrainingObjective):
         )(sequence, mask_positions=inputs["mask_positions"])
         return keras.Model(inputs, logits, name="masked_language_model")
 
-    def batch_to_inputs(self, windows):
-        masked = self.mask_generator(windows)
+    def batch_to_inputs(self, windows, lengths):
+        padding_mask = self.padding_mask(windows, lengths)
+        # Padding (only in the last window of a finite stream) is never picked for masking.
+        masked = self.mask_generator(tf.where(padding_mask, windows, self.special.pad))
         inputs = {
             "token_ids": masked["token_ids"],
-            "padding_mask": tf.not_equal(windows, self.special.pad),
-            "segment_ids": tf.zeros_like(windows),
+            "padding_mask": padding_mask,
             "mask_positions": masked["mask_positions"],
         }
         return inputs, masked["mask_ids"], masked["mask_weights"]

@@ -1,11 +1,12 @@
 """`PretrainingObjective`: what the masked and causal language models share.
 
-A subclass builds its backbone and its Keras model, and turns a batch of token windows into
-`(inputs, targets, sample_weights)`. This base holds the rest: the tf.data pipeline (shuffled,
-repeated, able to skip the steps a resumed run already did), the optimizer, the held-out
-evaluation.
+A subclass builds its Keras model around a backbone (new or pretrained), and turns a batch of
+token windows into `(inputs, targets, sample_weights)`. This base holds the rest: the tf.data
+pipeline (shuffled with a bounded buffer, repeated, able to skip the steps a resumed run
+already did), the optimizer, the held-out evaluation.
 """
 
+import functools
 import math
 
 import keras
@@ -19,11 +20,10 @@ class PretrainingObjective:
     """Base class of the upstream objectives of `kerastl.pretrain.pretrain`.
 
     Args:
-        tokenizer: the keras-hub tokenizer of the corpus.
-        size: the transformer dimensions (see `kerastl.pretrain.backbone_size`).
+        backbone: the keras-hub backbone to train: a new one (`kerastl.pretrain.new_backbone`)
+            or a pretrained one (`kerastl.backbones.load_backbone`), whose training continues.
+        tokenizer: the backbone's keras-hub tokenizer.
         sequence_length: tokens per training example.
-        max_sequence_length: positions the backbone supports (at least `sequence_length`).
-        dropout: dropout in the backbone.
     """
 
     #: The objective's name in the CLI and the metrics file.
@@ -31,15 +31,12 @@ class PretrainingObjective:
     #: The held-out metric `pretrain` reports first.
     headline_metric = None
 
-    def __init__(self, tokenizer, size, sequence_length=128, max_sequence_length=512, dropout=0.1):
+    def __init__(self, backbone, tokenizer, sequence_length=128):
+        self.backbone = backbone
         self.tokenizer = tokenizer
-        self.size = dict(size)
         self.sequence_length = sequence_length
-        self.max_sequence_length = max(max_sequence_length, sequence_length + 1)
-        self.dropout = dropout
         self.special = SpecialTokens.of(tokenizer)
         self.vocabulary_size = tokenizer.vocabulary_size()
-        self.backbone = self.build_backbone()
         self.model = self.build_model()
 
     # === Hooks for subclasses ===
@@ -49,16 +46,13 @@ class PretrainingObjective:
     def window_length(self):
         return self.sequence_length
 
-    def build_backbone(self):
-        """Return the keras-hub backbone (random weights) this objective trains."""
-        raise NotImplementedError
-
     def build_model(self):
         """Return the `keras.Model` from the batch inputs to per-target logits."""
         raise NotImplementedError
 
-    def batch_to_inputs(self, windows):
-        """Turn an int32 `(batch, window_length)` tensor into `(inputs, targets, weights)`."""
+    def batch_to_inputs(self, windows, lengths):
+        """Turn int32 `(batch, window_length)` windows and their `(batch,)` real lengths into
+        `(inputs, targets, weights)`."""
         raise NotImplementedError
 
     def headline(self, loss, accuracy):
@@ -67,19 +61,27 @@ class PretrainingObjective:
 
     # === Data ===
 
-    def batches(self, windows, batch_size, training=True, seed=0, skip_steps=0):
-        """A `tf.data.Dataset` of model batches over packed `windows`.
+    def batches(self, windows, batch_size, training=True, seed=0, skip_steps=0, shuffle_buffer=10_000):
+        """A `tf.data.Dataset` of model batches over `windows` (from `token_windows`).
 
-        Training batches repeat forever in an order fixed by `seed`, so `skip_steps` resumes
-        exactly where an interrupted run stopped; evaluation batches go once, in order.
+        Training windows are shuffled through a buffer of `shuffle_buffer` windows, in an order
+        fixed by `seed`, and batched with the last short batch dropped; with a repeated stream
+        they run forever, and `skip_steps` replays the stream past the batches an interrupted
+        run already trained on (tokenizing them again, not training), so a resumed run goes on
+        with exactly the batches it would have seen. Evaluation batches go once, in order.
         """
-        dataset = tf.data.Dataset.from_tensor_slices(windows)
         if training:
-            dataset = dataset.shuffle(len(windows), seed=seed, reshuffle_each_iteration=True).repeat()
-            dataset = dataset.batch(batch_size, drop_remainder=True).skip(skip_steps)
+            windows = windows.shuffle(shuffle_buffer, seed=seed)
+            windows = windows.batch(batch_size, drop_remainder=True).skip(skip_steps)
         else:
-            dataset = dataset.batch(batch_size)
-        return dataset.map(self.batch_to_inputs, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+            windows = windows.batch(batch_size)
+        return windows.map(self.batch_to_inputs, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+    @staticmethod
+    def padding_mask(windows, lengths):
+        """True at the real tokens of each window: the first `lengths[i]` positions of row i."""
+        positions = tf.range(tf.shape(windows)[1])[None, :]
+        return positions < lengths[:, None]
 
     # === Training ===
 
@@ -109,20 +111,25 @@ class PretrainingObjective:
 
     def evaluate(self, windows, batch_size=64):
         """Loss and accuracy over every target of held-out `windows`; returns `headline(...)`."""
+        total_loss = total_correct = total_weight = 0.0
+        for inputs, targets, weights in self.batches(windows, batch_size, training=False):
+            loss, correct, weight = (float(x) for x in self._evaluation_sums(inputs, targets, weights))
+            total_loss, total_correct, total_weight = total_loss + loss, total_correct + correct, total_weight + weight
+        if total_weight == 0:
+            return self.headline(math.nan, math.nan)
+        return self.headline(total_loss / total_weight, total_correct / total_weight)
+
+    @functools.cached_property
+    def _evaluation_sums(self):
         model = self.model
 
         @tf.function(reduce_retracing=True)
         def sums(inputs, targets, weights):
             logits = tf.cast(model(inputs, training=False), tf.float32)
-            loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.cast(targets, tf.int32), logits=logits)
-            correct = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), tf.cast(targets, tf.int32)), tf.float32)
+            targets = tf.cast(targets, tf.int32)
+            loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
+            correct = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), targets), tf.float32)
             weights = tf.cast(weights, tf.float32)
             return tf.reduce_sum(loss * weights), tf.reduce_sum(correct * weights), tf.reduce_sum(weights)
 
-        total_loss = total_correct = total_weight = 0.0
-        for inputs, targets, weights in self.batches(windows, batch_size, training=False):
-            loss, correct, weight = (float(x) for x in sums(inputs, targets, weights))
-            total_loss, total_correct, total_weight = total_loss + loss, total_correct + correct, total_weight + weight
-        if total_weight == 0:
-            return self.headline(math.nan, math.nan)
-        return self.headline(total_loss / total_weight, total_correct / total_weight)
+        return sums

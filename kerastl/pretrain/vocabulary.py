@@ -1,4 +1,7 @@
-"""`learn_vocabulary`: a WordPiece vocabulary learned from a corpus, case and accents kept."""
+"""Vocabularies learned from a corpus sample: WordPiece (`learn_vocabulary`) or SentencePiece
+(`learn_sentence_piece`), case and accents kept unless asked."""
+
+import os
 
 #: The special tokens a BERT-style tokenizer needs, first in every learned vocabulary.
 RESERVED_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -46,3 +49,64 @@ def word_piece_tokenizer(vocabulary, lowercase=False, strip_accents=False):
 
     return keras_hub.models.BertTokenizer(vocabulary=list(vocabulary), lowercase=lowercase,
                                           strip_accents=strip_accents)
+
+
+#: The pieces of a learned SentencePiece model, by id, as `keras_hub.models.AlbertTokenizer` reads them.
+SENTENCE_PIECE_SPECIALS = {"pad": "<pad>", "unknown": "<unk>", "start": "[CLS]", "end": "[SEP]", "mask": "[MASK]"}
+#: The longest document (in bytes) SentencePiece learns from whole; it cuts longer ones.
+SENTENCE_PIECE_LONGEST = 1 << 16
+
+
+def learn_sentence_piece(texts, vocabulary_size, lowercase=False):
+    """Learn a SentencePiece unigram model from `texts`; return its serialized proto (`bytes`).
+
+    SentencePiece needs no word splitting, which suits languages whose words are not split by
+    spaces, or are built of many parts (Korean, Japanese, German compounds). Every character
+    of the texts is kept (`character_coverage=1.0`), so rare Hangul syllables stay known.
+
+    Args:
+        texts: a list of strings.
+        vocabulary_size: the number of pieces wanted (a small corpus may give fewer).
+        lowercase: case-fold the text (the model then does so when it tokenizes).
+
+    Returns:
+        The model proto, with `SENTENCE_PIECE_SPECIALS` as pieces 0-4.
+
+    Example:
+
+    >>> from kerastl.pretrain.vocabulary import learn_sentence_piece, sentence_piece_tokenizer
+    >>> tokenizer = sentence_piece_tokenizer(learn_sentence_piece(texts, 8000))  # doctest: +SKIP
+    """
+    import io
+
+    import sentencepiece
+
+    if vocabulary_size <= len(SENTENCE_PIECE_SPECIALS):
+        raise ValueError(
+            f"`vocabulary_size` must be larger than the {len(SENTENCE_PIECE_SPECIALS)} special pieces. "
+            f"Received: vocabulary_size={vocabulary_size!r}"
+        )
+    proto = io.BytesIO()
+    names = SENTENCE_PIECE_SPECIALS
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=(text[:SENTENCE_PIECE_LONGEST] for text in texts), model_writer=proto,
+        vocab_size=vocabulary_size, model_type="unigram", character_coverage=1.0, hard_vocab_limit=False,
+        pad_id=0, unk_id=1, bos_id=2, eos_id=3, pad_piece=names["pad"], unk_piece=names["unknown"],
+        bos_piece=names["start"], eos_piece=names["end"], user_defined_symbols=[names["mask"]],
+        normalization_rule_name="nmt_nfkc_cf" if lowercase else "nmt_nfkc",
+        max_sentence_length=SENTENCE_PIECE_LONGEST, minloglevel=2, num_threads=os.cpu_count() or 1,
+    )
+    return proto.getvalue()
+
+
+def sentence_piece_tokenizer(proto):
+    """Return the `keras_hub.models.AlbertTokenizer` over a proto from `learn_sentence_piece`.
+
+    The ALBERT tokenizer is keras-hub's SentencePiece tokenizer with `[CLS]`, `[SEP]`, `<pad>`
+    and `[MASK]`: what masked LM needs, and causal LM uses `[SEP]` as its end of document.
+    """
+    import keras_hub
+
+    from kerastl.preprocessing.seed_safe_tokenizer import seed_safe
+
+    return seed_safe(keras_hub.models.AlbertTokenizer(proto=proto))

@@ -52,7 +52,7 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
     """
     run = dict(run or {}, epochs=epochs, steps_per_epoch=steps_per_epoch)
     state = read_checkpoint(folder)
-    _check_workers_agree(model, folder, state.get("step", 0) if state is not None else 0)
+    check_workers_agree(model, folder, state.get("step", 0) if state is not None else 0)
     step, history = 0, {}
     if state is not None:
         if state.get("run") != run:
@@ -84,7 +84,7 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
     return result
 
 
-def _check_workers_agree(model, folder, step):
+def check_workers_agree(model, folder, step):
     """Raise on every worker of a multi-worker run when they would resume from different steps."""
     strategy = getattr(model, "distribute_strategy", None)
     if not isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
