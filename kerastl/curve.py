@@ -340,7 +340,7 @@ def plot_curve(result, path):
     axes.set_xlabel("labeled training examples")
     axes.set_ylabel(result["metric"] or "metric")
     spread = f"median of {len(seeds)} seeds, min-max shaded" if len(seeds) > 1 else "one seed"
-    axes.set_title(f"{result['task']}: {result['metric'] or 'metric'} against labeled examples ({spread})",
+    axes.set_title(f"{result['task']}: {result['metric'] or 'metric'} against labeled examples\n{spread}",
                    fontsize=10)
     axes.grid(alpha=0.3)
     axes.legend(fontsize=8)
