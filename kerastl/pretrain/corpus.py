@@ -146,14 +146,17 @@ class Corpus:
                 digest.update(file.read(1 << 16))
                 file.seek(max(0, size - (1 << 16)))
                 digest.update(file.read())
-        return f"{len(self.files)} files, sha256 {digest.hexdigest()[:16]}"
+        return f"{self._count_files()}, sha256 {digest.hexdigest()[:16]}"
 
     def describe(self):
         """One line for logs: how many files (or texts) and bytes."""
         if self._texts is not None:
             return f"{len(self._texts):,} texts"
         size = sum(path.stat().st_size for path in self.files)
-        return f"{len(self.files):,} file{'s' if len(self.files) != 1 else ''}, {size / 1e6:,.1f} MB on disk"
+        return f"{self._count_files()}, {size / 1e6:,.1f} MB on disk"
+
+    def _count_files(self):
+        return f"{len(self.files):,} file{'s' if len(self.files) != 1 else ''}"
 
     # === Files ===
 
