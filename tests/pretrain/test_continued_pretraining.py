@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kerastl.backbones import load_backbone
 from kerastl.cli.main import cli
-from kerastl.errors import KerastlError
+from kerastl.errors import DataError, KerastlError
 from kerastl.pretrain import CausalLanguageModel, Corpus, pretrain
 from kerastl.pretrain.token_windows import token_windows
 from kerastl.testing import FAMILIES, TOY_REVIEWS
@@ -148,3 +148,14 @@ def test_two_workers_pretrain_in_sync_and_only_the_chief_writes(tiny_family_back
     # Both scored the same model on the same held-out text.
     headline = [line for line in results[0][1].splitlines() if line.startswith("masked_token_accuracy on")][0]
     assert headline.split(". ")[0] in results[1][1]
+
+
+def test_a_bad_line_deep_in_the_corpus_stops_the_stream_with_its_file_and_line(tiny_family_backbone, tmp_path):
+    corpus = tmp_path / "corpus.txt"
+    good = "".join(text + "\n" for text in DOMAIN_TEXT).encode()
+    corpus.write_bytes(good * 4 + b"caf\xe9\n" + good)  # valid at the start: the check before training passes
+    bad_line = 4 * len(DOMAIN_TEXT) + 1
+    with pytest.raises(DataError, match=rf"corpus.txt:{bad_line}: byte 0xe9 at column 4 is not valid UTF-8"):
+        pretrain(Corpus(corpus, held_out_fraction=0.2), tmp_path / "out", from_backbone=str(tiny_family_backbone("bert")),
+                 **{**TINY_RUN, "held_out_fraction": 0.2, "steps": 200})
+    assert not (tmp_path / "out" / "config.json").exists()
