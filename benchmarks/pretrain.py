@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,8 +58,9 @@ def build_corpus(source, path, size, seed=0):
 
 def run_pretrain(corpus, output, options):
     """Run `kerastl pretrain` in a fresh process; return its wall seconds, peak RSS and metrics."""
+    shutil.rmtree(output, ignore_errors=True)  # a fresh run each time, never a resumed one
     command = [sys.executable, "-m", "kerastl", "pretrain", "--corpus", str(corpus), "--output", str(output),
-               "--overwrite", *options]
+               *options]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     started = time.perf_counter()
     with open(output.with_suffix(".log"), "w") as log:
