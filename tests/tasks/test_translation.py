@@ -181,3 +181,43 @@ def test_default_decoder_heads_have_64_dimensions_and_divide_the_width():
     from kerastl.tasks.translation.task import _heads_of_64_dimensions
 
     assert [_heads_of_64_dimensions(width) for width in (384, 768, 128, 200, 20)] == [6, 12, 2, 2, 1]
+
+
+def test_beam_search_stops_once_each_rows_best_beam_has_ended():
+    """Row 0's best beam ends at the first step while its weaker beams never end; row 1's best
+    beam ends at the second. keras-hub's sampler decodes to the length cap, kerastl's stops
+    after two steps with the same output."""
+    from kerastl.tasks.translation.beam_search import EarlyStoppingBeamSampler
+    from kerastl.tasks.translation.generation import DecodingIds, _finished_rows_emit_padding
+
+    pad, end, a, b = 0, 1, 2, 3
+    ids = DecodingIds(prompt=(a,), end=end, pad=pad, hidden=())
+    first = np.log([[1e-9, 0.5, 0.3, 0.2], [1e-9, 0.2, 0.8, 1e-9]])
+    after_a_or_b = np.log([[1e-9, 1e-9, 0.5, 0.5], [1e-9, 0.9, 0.1, 1e-9]])
+    calls = []
+
+    def next(prompt, cache, index):
+        calls.append(int(index))
+        beams = prompt.shape[0] // 2
+        table = first if int(index) == 1 else after_a_or_b
+        logits = np.repeat(table, beams, axis=0).astype("float32")
+        return _finished_rows_emit_padding(prompt, index, logits, 1, ids), None, cache
+
+    prompt = np.array([[a] + [pad] * 7] * 2, dtype="int32")
+    mask = np.arange(8)[None, :].repeat(2, axis=0) < 1
+    outputs = {}
+    for name, sampler in [("keras-hub", keras_hub.samplers.BeamSampler(3)), ("kerastl", EarlyStoppingBeamSampler(3))]:
+        calls.clear()
+        outputs[name] = np.asarray(sampler(next=next, prompt=prompt, index=1, mask=mask, stop_token_ids=[end]))
+        outputs[name + " steps"] = len(calls)
+    np.testing.assert_array_equal(outputs["kerastl"], outputs["keras-hub"])
+    np.testing.assert_array_equal(outputs["kerastl"], [[a, end] + [pad] * 6, [a, a, end] + [pad] * 5])
+    assert outputs["keras-hub steps"] == 7 and outputs["kerastl steps"] == 2
+
+
+def test_early_stopping_beam_search_matches_keras_hub_on_a_trained_model(trained):
+    records = trained.read([source for source, _ in PAIRS] + ["a dog in the big city", "two red cars"])
+    ours = trained.predict_outputs(records, num_beams=3, batch_size=4)
+    keras_hubs = trained.predict_outputs(records, sampler=keras_hub.samplers.BeamSampler(num_beams=3), batch_size=4)
+    for a, b in zip(ours, keras_hubs):
+        np.testing.assert_array_equal(a, b)

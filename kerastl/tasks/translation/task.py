@@ -312,11 +312,14 @@ class TranslationTask(Task):
         return [row[prompt_length:] for row in generate_ids(inputs["token_ids"], inputs["padding_mask"]).numpy()]
 
     def _sampler(self, num_beams=None):
-        """keras-hub's greedy sampler for one beam, its beam sampler for more (default: the task's)."""
+        """keras-hub's greedy sampler for one beam, beam search that stops at each row's best
+        finished beam for more (default: the task's)."""
         import keras_hub
 
+        from kerastl.tasks.translation.beam_search import EarlyStoppingBeamSampler
+
         num_beams = num_beams or self.num_beams
-        return keras_hub.samplers.GreedySampler() if num_beams == 1 else keras_hub.samplers.BeamSampler(num_beams)
+        return keras_hub.samplers.GreedySampler() if num_beams == 1 else EarlyStoppingBeamSampler(num_beams)
 
     def _generator(self, sampler, use_cache):
         key = (json.dumps(keras.saving.serialize_keras_object(sampler), sort_keys=True), use_cache)
