@@ -1,6 +1,7 @@
 """`warmup_cosine_adamw`: the optimizer kerastl fine-tunes and pretrains with."""
 
 import keras
+from keras import ops
 
 #: Variables AdamW does not decay: biases and normalization scales and offsets.
 NO_DECAY = ("bias", "gamma", "beta", "layer_norm")
@@ -22,7 +23,7 @@ def warmup_cosine_adamw(learning_rate, total_steps, *, warmup_ratio=0.1, weight_
             memory of one. The schedule counts updates, `total_steps // accumulate_steps`.
 
     Returns:
-        A `keras.optimizers.AdamW`.
+        A `StepConstantsAdamW` (a `keras.optimizers.AdamW`).
 
     Example:
 
@@ -40,7 +41,49 @@ def warmup_cosine_adamw(learning_rate, total_steps, *, warmup_ratio=0.1, weight_
         warmup_target=learning_rate if warmup else None,
         warmup_steps=warmup,
     )
-    optimizer = keras.optimizers.AdamW(learning_rate=schedule, weight_decay=weight_decay, clipnorm=1.0,
+    optimizer = StepConstantsAdamW(learning_rate=schedule, weight_decay=weight_decay, clipnorm=1.0,
                                        gradient_accumulation_steps=accumulate_steps if accumulate_steps > 1 else None)
     optimizer.exclude_from_weight_decay(var_names=list(no_decay))
     return optimizer
+
+
+@keras.saving.register_keras_serializable(package="kerastl")
+class StepConstantsAdamW(keras.optimizers.AdamW):
+    """Keras' AdamW, with the learning rate and Adam's bias correction computed once per step.
+
+    Keras computes both again inside every variable's update (the weight decay runs the whole
+    learning-rate schedule once per variable), so a model of ~100 variables adds thousands of
+    graph operations that TensorFlow must trace and optimize before the first step can run. The
+    updates are the same numbers; only the graph is smaller.
+    """
+
+    _step_learning_rate = None
+    _step_alpha = None
+
+    def _get_current_learning_rate(self):
+        if self._step_learning_rate is not None:
+            return self._step_learning_rate
+        return super()._get_current_learning_rate()
+
+    def _backend_apply_gradients(self, grads, trainable_variables):
+        learning_rate = ops.cast(super()._get_current_learning_rate(), "float32")
+        step = ops.cast(self.iterations + 1, "float32")
+        bias_correction = ops.sqrt(1 - ops.power(float(self.beta_2), step)) / (1 - ops.power(float(self.beta_1), step))
+        self._step_learning_rate, self._step_alpha = learning_rate, learning_rate * bias_correction
+        try:
+            super()._backend_apply_gradients(grads, trainable_variables)
+        finally:
+            self._step_learning_rate = self._step_alpha = None
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Adam's update of one variable, with this step's `alpha` (learning rate times the bias
+        correction) computed once for all variables."""
+        if self._step_alpha is None or self.amsgrad:
+            return super().update_step(gradient, variable, learning_rate)
+        alpha = ops.cast(self._step_alpha, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        m = self._momentums[self._get_variable_index(variable)]
+        v = self._velocities[self._get_variable_index(variable)]
+        self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
+        self.assign_add(v, ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2))
+        self.assign_sub(variable, ops.divide(ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)))
