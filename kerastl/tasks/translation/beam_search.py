@@ -2,37 +2,81 @@
 
 import keras
 import keras_hub
-from keras import ops
+import tensorflow as tf
+from keras import ops, tree
 
 
 @keras.saving.register_keras_serializable(package="kerastl")
 class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
     """keras-hub's beam search, stopping a batch once the best beam of every row has ended.
 
-    keras-hub's `BeamSampler` loops until *every* beam of every row has produced a stop token,
-    so one row whose weaker beams never end keeps its whole batch decoding to the length cap.
-    In `generate` a finished beam puts all its probability on padding, so its score never
-    changes, while an unfinished beam can only lose log-probability: once a row's best beam has
-    ended, no later step can change which beam wins. Stopping there gives the same output.
+    It takes keras-hub's sampler protocol (`next(prompt, cache, index)` -> logits, hidden
+    states, cache) and picks the same beams, and it differs in two ways that make it faster:
+
+    - keras-hub's `BeamSampler` loops until *every* beam of every row has produced a stop
+      token, so one row whose weaker beams never end keeps the whole batch decoding to the
+      length cap. In `generate` a finished beam puts all its probability on padding, so its
+      score never changes, while an unfinished beam can only lose log-probability: once a
+      row's best beam has ended, no later step can change which beam wins. This stops there.
+    - The prompt and cache are reordered along the chosen beams with one batched `tf.gather`
+      per tensor, where `ops.take_along_axis` first builds an index for every element (about
+      50 times slower on a decoder's cache).
     """
 
-    def __call__(self, next, prompt, cache=None, index=0, mask=None, stop_token_ids=None, **kwargs):
-        self._stop_token_ids = stop_token_ids
-        return super().__call__(next, prompt, cache=cache, index=index, mask=mask,
-                                stop_token_ids=stop_token_ids, **kwargs)
+    def __call__(self, next, prompt, cache=None, index=0, mask=None, stop_token_ids=None, hidden_states=None,
+                 model=None):
+        if self.return_all_beams:  # keras-hub's sorted beams and scores
+            return super().__call__(next, prompt, cache=cache, index=index, mask=mask,
+                                    stop_token_ids=stop_token_ids, hidden_states=hidden_states, model=model)
+        num_beams = self.num_beams
+        batch_size, max_length = ops.shape(prompt)[0], ops.shape(prompt)[1]
+        index = ops.cast(index, "int32")
+        mask = ops.zeros_like(prompt, dtype="bool") if mask is None else ops.cast(mask, "bool")
+        cache = () if cache is None else cache
 
-    def run_loop(self, cond, body, model=None, loop_vars=None, maximum_iterations=None):
-        if self._stop_token_ids is not None:
-            cond = self._best_beam_unfinished
-        return super().run_loop(cond, body, model=model, loop_vars=loop_vars, maximum_iterations=maximum_iterations)
+        def repeat_for_beams(x):
+            return ops.repeat(x, num_beams, axis=0)
 
-    def _best_beam_unfinished(self, prompt, cache, index, mask, log_probs):
-        """True while some row's highest-scoring beam has not generated a stop token."""
-        generated_stop = ops.logical_and(
-            ops.any(ops.stack([ops.equal(prompt, stop) for stop in self._stop_token_ids]), axis=0),
-            ops.logical_not(mask),
-        )
-        ended = ops.reshape(ops.any(generated_stop, axis=-1), (-1, self.num_beams))
-        best = ops.argmax(ops.reshape(log_probs, (-1, self.num_beams)), axis=-1)
-        best_ended = ops.take_along_axis(ended, best[:, None], axis=1)
-        return ops.logical_not(ops.all(best_ended))
+        prompt, mask = repeat_for_beams(prompt), repeat_for_beams(mask)
+        cache = tree.map_structure(repeat_for_beams, cache)
+        # At the first step only each row's first beam is a candidate.
+        log_probs = ops.reshape(ops.broadcast_to(
+            ops.array([[0.0] + [-1e9] * (num_beams - 1)], dtype="float32"), (batch_size, num_beams)), (-1,))
+
+        def along_beams(x, beam_indices):
+            """Rows of `x` (`(batch * beams, ...)`) reordered to `beam_indices` (`(batch, beams)`)."""
+            shape = tf.shape(x)
+            by_row = tf.reshape(x, tf.concat([[-1, num_beams], shape[1:]], axis=0))
+            return tf.reshape(tf.gather(by_row, beam_indices, axis=1, batch_dims=1), shape)
+
+        def best_beam_unfinished(prompt, cache, index, log_probs):
+            if stop_token_ids is None:
+                return ops.convert_to_tensor(True)
+            generated_stop = ops.logical_and(
+                ops.any(ops.stack([ops.equal(prompt, stop) for stop in stop_token_ids]), axis=0),
+                ops.logical_not(mask),
+            )
+            ended = ops.reshape(ops.any(generated_stop, axis=-1), (-1, num_beams))
+            best = ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1)
+            return ops.logical_not(ops.all(ops.take_along_axis(ended, best[:, None], axis=1)))
+
+        def step(prompt, cache, index, log_probs):
+            logits, _, cache = next(prompt, cache, index)
+            vocabulary_size = ops.shape(logits)[-1]
+            candidates = ops.log(self.compute_probabilities(logits)) + log_probs[:, None]
+            candidates = ops.reshape(candidates, (-1, num_beams * vocabulary_size))
+            best, indices = ops.top_k(candidates, k=num_beams, sorted=False)
+            beam_indices = indices // vocabulary_size
+            next_token = ops.cast(ops.reshape(indices % vocabulary_size, (-1,)), prompt.dtype)
+            prompt = along_beams(prompt, beam_indices)
+            cache = tree.map_structure(lambda x: along_beams(x, beam_indices), cache)
+            next_token = ops.where(mask[:, index], prompt[:, index], next_token)  # the prompt stays
+            prompt = ops.slice_update(prompt, [0, index], next_token[:, None])
+            return prompt, cache, index + 1, tf.ensure_shape(ops.reshape(best, (-1,)), log_probs.shape)
+
+        prompt, _, _, log_probs = self.run_loop(best_beam_unfinished, step, model=model,
+                                                loop_vars=(prompt, cache, index, log_probs),
+                                                maximum_iterations=max_length - index)
+        best = ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1)
+        by_row = ops.reshape(prompt, (-1, num_beams, max_length))
+        return tf.gather(by_row, best, axis=1, batch_dims=1)

@@ -28,31 +28,38 @@ def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, leng
     row = ops.convert_to_tensor(list(ids.prompt) + [ids.pad] * (length - start), dtype="int32")
     prompt = ops.tile(row[None, :], [batch, 1])
     is_prompt = ops.tile((ops.arange(length) < start)[None, :], [batch, 1])
+    # A beam sampler copies its cache along the chosen beams at every step. What is the same for
+    # every beam of a row (the source states, their mask, the cross-attention keys and values)
+    # stays out of it, repeated once per beam in the sampler's layout (each row's beams adjacent).
+    beams = getattr(sampler, "num_beams", 1)
+    encoder_padding_mask_of_beams = ops.repeat(encoder_padding_mask, beams, axis=0)
     if use_cache:
         self_cache, cross_cache = decoder.empty_cache(batch, length, ops.shape(encoder_sequence)[1])
         # Compute the cross-attention keys and values once; later steps only read them.
         _, _, self_cache, cross_cache = decoder.call_with_cache(
             prompt[:, :start], encoder_sequence, encoder_padding_mask, self_cache, 0, cross_cache, 0
         )
+        encoder_sequence_of_beams = ops.repeat(encoder_sequence, beams, axis=0)
+        cross_cache_of_beams = ops.repeat(cross_cache, beams, axis=0)
 
-        def next(prompt, cache, index):
-            self_cache, encoder_sequence, encoder_padding_mask, cross_cache = cache
+        def next(prompt, self_cache, index):
             previous = ops.slice(prompt, [0, index - 1], [ops.shape(prompt)[0], 1])
             logits, hidden, self_cache, _ = decoder.call_with_cache(
-                previous, encoder_sequence, encoder_padding_mask, self_cache, index - 1, cross_cache, None
+                previous, encoder_sequence_of_beams, encoder_padding_mask_of_beams, self_cache, index - 1,
+                cross_cache_of_beams, None,
             )
             logits = _finished_rows_emit_padding(prompt, index, logits[:, 0, :], start, ids)
-            return logits, hidden[:, 0, :], (self_cache, encoder_sequence, encoder_padding_mask, cross_cache)
+            return logits, hidden[:, 0, :], self_cache
 
-        cache = (self_cache, encoder_sequence, encoder_padding_mask, cross_cache)
+        cache = self_cache
     else:
+        encoder_sequence_of_beams = ops.repeat(encoder_sequence, beams, axis=0)
 
         def next(prompt, cache, index):
-            encoder_sequence, encoder_padding_mask = cache
-            logits = ops.take(decoder.call_decoder(prompt, encoder_sequence, encoder_padding_mask), index - 1, axis=1)
-            return _finished_rows_emit_padding(prompt, index, logits, start, ids), None, cache
+            logits = decoder.call_decoder(prompt, encoder_sequence_of_beams, encoder_padding_mask_of_beams)
+            return _finished_rows_emit_padding(prompt, index, ops.take(logits, index - 1, axis=1), start, ids), None, ()
 
-        cache = (encoder_sequence, encoder_padding_mask)
+        cache = ()
     return sampler(next=next, prompt=prompt, cache=cache, index=start, mask=is_prompt, stop_token_ids=[ids.end])
 
 
