@@ -43,6 +43,10 @@ class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
         log_probs = ops.reshape(ops.broadcast_to(
             ops.array([[0.0] + [-1e9] * (num_beams - 1)], dtype="float32"), (batch_size, num_beams)), (-1,))
 
+        def best_beams(log_probs):
+            """Each row's highest-scoring beam, `(batch,)`."""
+            return ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1)
+
         def along_beams(x, beam_indices):
             """Rows of `x` (`(batch * beams, ...)`) reordered to `beam_indices` (`(batch, beams)`)."""
             shape = tf.shape(x)
@@ -57,8 +61,7 @@ class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
                 ops.logical_not(mask),
             )
             ended = ops.reshape(ops.any(generated_stop, axis=-1), (-1, num_beams))
-            best = ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1)
-            return ops.logical_not(ops.all(ops.take_along_axis(ended, best[:, None], axis=1)))
+            return ops.logical_not(ops.all(ops.take_along_axis(ended, best_beams(log_probs)[:, None], axis=1)))
 
         def step(prompt, cache, index, log_probs):
             logits, _, cache = next(prompt, cache, index)
@@ -77,6 +80,5 @@ class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
         prompt, _, _, log_probs = self.run_loop(best_beam_unfinished, step, model=model,
                                                 loop_vars=(prompt, cache, index, log_probs),
                                                 maximum_iterations=max_length - index)
-        best = ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1)
         by_row = ops.reshape(prompt, (-1, num_beams, max_length))
-        return tf.gather(by_row, best, axis=1, batch_dims=1)
+        return tf.gather(by_row, best_beams(log_probs), axis=1, batch_dims=1)

@@ -32,6 +32,7 @@ def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, leng
     # every beam of a row (the source states, their mask, the cross-attention keys and values)
     # stays out of it, repeated once per beam in the sampler's layout (each row's beams adjacent).
     beams = getattr(sampler, "num_beams", 1)
+    encoder_sequence_of_beams = ops.repeat(encoder_sequence, beams, axis=0)
     encoder_padding_mask_of_beams = ops.repeat(encoder_padding_mask, beams, axis=0)
     if use_cache:
         self_cache, cross_cache = decoder.empty_cache(batch, length, ops.shape(encoder_sequence)[1])
@@ -39,7 +40,6 @@ def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, leng
         _, _, self_cache, cross_cache = decoder.call_with_cache(
             prompt[:, :start], encoder_sequence, encoder_padding_mask, self_cache, 0, cross_cache, 0
         )
-        encoder_sequence_of_beams = ops.repeat(encoder_sequence, beams, axis=0)
         cross_cache_of_beams = ops.repeat(cross_cache, beams, axis=0)
 
         def next(prompt, self_cache, index):
@@ -53,7 +53,6 @@ def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, leng
 
         cache = self_cache
     else:
-        encoder_sequence_of_beams = ops.repeat(encoder_sequence, beams, axis=0)
 
         def next(prompt, cache, index):
             logits = decoder.call_decoder(prompt, encoder_sequence_of_beams, encoder_padding_mask_of_beams)
