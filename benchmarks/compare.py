@@ -37,6 +37,12 @@ def last_json_line(output):
     return json.loads([line for line in output.splitlines() if line.startswith("{")][-1])
 
 
+def peer_python(bench):
+    """The Python of the peers' environment, made by `setup_peer.sh` in `bench` if needed."""
+    return subprocess.run(["bash", str(bench / "setup_peer.sh")], check=True, capture_output=True,
+                          text=True).stdout.strip().splitlines()[-1]
+
+
 def run(command, env):
     """Run one system; return its JSON line, or stop with its error output."""
     result = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -52,10 +58,10 @@ def steady_examples_per_s(result, batch_size):
     return round(examples / seconds, 2) if examples > 0 and seconds > 0 else None
 
 
-def system_commands(task, systems, bench, peer_python, peer_backbone, passthrough):
+def system_commands(task, systems, bench, peer_interpreter, peer_backbone, passthrough):
     """Each system's command line."""
     kerastl = [sys.executable, str(HERE / f"{task}.py"), *passthrough]
-    peer = [peer_python, str(bench / "hf_peer.py"), task, "--backbone", peer_backbone, *passthrough]
+    peer = [peer_interpreter, str(bench / "hf_peer.py"), task, "--backbone", peer_backbone, *passthrough]
     commands = {
         "kerastl": [*kerastl, "--precision", "float32"],
         "kerastl-bf16": [*kerastl, "--precision", "mixed_bfloat16"],
@@ -112,12 +118,10 @@ def main():
     batch_size = int(passthrough[passthrough.index("--batch-size") + 1]) if "--batch-size" in passthrough else 32
     bench = Path(args.bench_dir)
     systems = [name.strip() for name in args.systems.split(",") if name.strip()]
-    peer_python = subprocess.run(["bash", str(bench / "setup_peer.sh")], check=True, capture_output=True,
-                                 text=True).stdout.strip().splitlines()[-1]
     from kerastl.backbones import HUGGING_FACE_SUBFOLDER, install_backbone
 
     preset = install_backbone("minilm-l6")
-    commands = system_commands(args.task, systems, bench, peer_python,
+    commands = system_commands(args.task, systems, bench, peer_python(bench),
                                args.peer_backbone or str(preset / HUGGING_FACE_SUBFOLDER), passthrough)
     if "keras-hub" in commands and args.peer_backbone is None:
         commands["keras-hub"][commands["keras-hub"].index("--backbone") + 1] = str(preset)

@@ -14,7 +14,6 @@ import argparse
 import csv
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -23,14 +22,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from compare import last_json_line, peer_python  # noqa: E402
 
 
 def write_subset(source, limit, seed, path):
-    """The peer's subset of a `sentence`/`label` TSV: `random.Random(seed).sample(rows, limit)`."""
+    """The peer's subset of a `sentence`/`label` TSV (`common.subset`) written to `path`."""
+    from common import subset
+
     with open(source, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    if limit and limit < len(rows):
-        rows = random.Random(seed).sample(rows, limit)
+        rows = subset(list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)), limit, seed)
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write("sentence\tlabel\n")
         f.writelines(f"{row['sentence'].strip()}\t{row['label']}\n" for row in rows)
@@ -47,9 +49,9 @@ def timed(command, env):
     return round(seconds, 2), result.stdout
 
 
-def peer_python(bench):
-    python = subprocess.run(["bash", str(bench / "setup_peer.sh")], check=True, capture_output=True,
-                            text=True).stdout.strip().splitlines()[-1]
+def trainer_python(bench):
+    """The peers' Python, with `accelerate` (which the Trainer needs) installed."""
+    python = peer_python(bench)
     if subprocess.run([python, "-c", "import accelerate"], capture_output=True).returncode != 0:
         subprocess.run([python, "-m", "pip", "install", "-q", "accelerate"], check=True)
     return python
@@ -79,7 +81,7 @@ def main():
     commands = {
         "kerastl": [sys.executable, "-m", "kerastl", "train", "sentiment", "--train", str(train),
                     "--validation", args.dev, "--seed", str(args.seed), *common],
-        "hf-trainer-grouped": [peer_python(Path(args.bench_dir)), str(HERE / "hf_trainer_sentiment.py"),
+        "hf-trainer-grouped": [trainer_python(Path(args.bench_dir)), str(HERE / "hf_trainer_sentiment.py"),
                                "--train", str(train), "--dev", args.dev, "--backbone", str(hf_folder),
                                "--seed", str(args.seed), *common],
     }
@@ -93,7 +95,7 @@ def main():
             if name == "kerastl":
                 accuracy = json.loads((output / "metrics.json").read_text())["validation"]["accuracy"]
             else:
-                accuracy = json.loads([line for line in stdout.splitlines() if line.startswith("{")][-1])["accuracy"]
+                accuracy = last_json_line(stdout)["accuracy"]
             run = {"round": round_index, "seconds": seconds, "examples_per_s": round(examples * args.epochs / seconds, 2),
                    "accuracy": round(accuracy, 4)}
             runs[name].append(run)
