@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from kerastl.preprocessing.fixed_pipeline import fixed_pipeline
+
 #: How many batches' worth of examples are sorted by length together when shuffling.
 GROUP_BATCHES = 50
 
@@ -45,8 +47,7 @@ def length_grouped_batches(features, targets, batch_size, pad_id, target_pad=0, 
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(-(-count // batch_size)))
     if shuffle:
         dataset = dataset.shuffle(GROUP_BATCHES, seed=seed, reshuffle_each_iteration=True)
-    dataset = dataset.map(_to_model_inputs, num_parallel_calls=tf.data.AUTOTUNE)
-    return dataset.prefetch(tf.data.AUTOTUNE)
+    return fixed_pipeline(dataset.map(_to_model_inputs))
 
 
 def _sort_by_length(*elements):

@@ -12,7 +12,7 @@ import math
 import keras
 import tensorflow as tf
 
-from kerastl.preprocessing import SpecialTokens
+from kerastl.preprocessing import SpecialTokens, fixed_pipeline
 from kerastl.training.optimizer import NO_DECAY, warmup_cosine_adamw
 
 
@@ -75,7 +75,7 @@ class PretrainingObjective:
             windows = windows.batch(batch_size, drop_remainder=True).skip(skip_steps)
         else:
             windows = windows.batch(batch_size)
-        return windows.map(self.batch_to_inputs, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+        return fixed_pipeline(windows.map(self.batch_to_inputs))
 
     @staticmethod
     def padding_mask(windows, lengths):

@@ -1,6 +1,7 @@
 """`warmup_cosine_adamw`: the optimizer kerastl fine-tunes and pretrains with."""
 
 import keras
+import tensorflow as tf
 from keras import ops
 
 #: Variables AdamW does not decay: biases and normalization scales and offsets.
@@ -9,7 +10,8 @@ NO_DECAY = ("bias", "gamma", "beta", "layer_norm")
 
 def warmup_cosine_adamw(learning_rate, total_steps, *, warmup_ratio=0.1, weight_decay=0.01, final_fraction=0.0,
                         no_decay=NO_DECAY, accumulate_steps=1):
-    """AdamW with a linear warmup to `learning_rate`, then cosine decay, gradients clipped to norm 1.
+    """AdamW with a linear warmup to `learning_rate`, then cosine decay, gradients clipped to a global
+    norm of 1 (all gradients together, as BERT and the Transformers `Trainer` clip them).
 
     Args:
         learning_rate: the peak learning rate, reached at the end of the warmup.
@@ -41,7 +43,7 @@ def warmup_cosine_adamw(learning_rate, total_steps, *, warmup_ratio=0.1, weight_
         warmup_target=learning_rate if warmup else None,
         warmup_steps=warmup,
     )
-    optimizer = StepConstantsAdamW(learning_rate=schedule, weight_decay=weight_decay, clipnorm=1.0,
+    optimizer = StepConstantsAdamW(learning_rate=schedule, weight_decay=weight_decay, global_clipnorm=1.0,
                                        gradient_accumulation_steps=accumulate_steps if accumulate_steps > 1 else None)
     optimizer.exclude_from_weight_decay(var_names=list(no_decay))
     return optimizer
@@ -58,7 +60,8 @@ class StepConstantsAdamW(keras.optimizers.AdamW):
     """
 
     _step_learning_rate = None
-    _step_alpha = None
+    _step_adam_constants = None
+    _step_decay = None
 
     def _get_current_learning_rate(self):
         if self._step_learning_rate is not None:
@@ -68,22 +71,43 @@ class StepConstantsAdamW(keras.optimizers.AdamW):
     def _backend_apply_gradients(self, grads, trainable_variables):
         learning_rate = ops.cast(super()._get_current_learning_rate(), "float32")
         step = ops.cast(self.iterations + 1, "float32")
-        bias_correction = ops.sqrt(1 - ops.power(float(self.beta_2), step)) / (1 - ops.power(float(self.beta_1), step))
-        self._step_learning_rate, self._step_alpha = learning_rate, learning_rate * bias_correction
+        self._step_learning_rate = learning_rate
+        self._step_adam_constants = {
+            "beta1_power": ops.power(float(self.beta_1), step), "beta2_power": ops.power(float(self.beta_2), step),
+            "lr": learning_rate, "beta1": ops.convert_to_tensor(self.beta_1, "float32"),
+            "beta2": ops.convert_to_tensor(self.beta_2, "float32"),
+            "epsilon": ops.convert_to_tensor(self.epsilon, "float32"),
+        }
+        self._step_decay = learning_rate * float(self.weight_decay or 0.0)
         try:
             super()._backend_apply_gradients(grads, trainable_variables)
         finally:
-            self._step_learning_rate = self._step_alpha = None
+            self._step_learning_rate = self._step_adam_constants = self._step_decay = None
+
+    def _apply_weight_decay(self, variables):
+        if self._step_adam_constants is None or self.amsgrad:
+            super()._apply_weight_decay(variables)
+        # else each variable decays in `update_step`, just before its Adam update (which reads the
+        # gradient and the moments, not the variable: the order does not change the result)
 
     def update_step(self, gradient, variable, learning_rate):
-        """Adam's update of one variable, with this step's `alpha` (learning rate times the bias
-        correction) computed once for all variables."""
-        if self._step_alpha is None or self.amsgrad:
+        """AdamW's update of one variable as two fused TensorFlow kernels: the decoupled weight
+        decay, then Adam (`ResourceApplyAdam`, the same formula as Keras' Adam), with this step's
+        learning rate and bias-correction powers computed once for all variables."""
+        if self._step_adam_constants is None or self.amsgrad:
             return super().update_step(gradient, variable, learning_rate)
-        alpha = ops.cast(self._step_alpha, variable.dtype)
-        gradient = ops.cast(gradient, variable.dtype)
-        m = self._momentums[self._get_variable_index(variable)]
-        v = self._velocities[self._get_variable_index(variable)]
-        self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
-        self.assign_add(v, ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2))
-        self.assign_sub(variable, ops.divide(ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)))
+        dtype = variable.dtype
+        constants = {name: ops.cast(value, dtype) for name, value in self._step_adam_constants.items()}
+        index = self._get_variable_index(variable)
+        if self.weight_decay and self._use_weight_decay(variable):  # variable -= lr * weight_decay * variable
+            tf.raw_ops.ResourceApplyGradientDescent(var=_handle(variable), alpha=ops.cast(self._step_decay, dtype),
+                                                    delta=tf.convert_to_tensor(variable))
+        tf.raw_ops.ResourceApplyAdam(var=_handle(variable), m=_handle(self._momentums[index]),
+                                     v=_handle(self._velocities[index]),
+                                     grad=ops.cast(tf.convert_to_tensor(gradient), dtype), **constants)
+
+
+def _handle(variable):
+    """The TensorFlow resource handle of a Keras or TensorFlow variable (this device's copy inside a
+    distribution strategy's update)."""
+    return (variable.value if isinstance(variable, keras.Variable) else variable).handle

@@ -28,7 +28,7 @@ def test_four_accumulated_batches_of_eight_update_as_one_batch_of_32(backbone_wi
 
     def unclipped(*args, **kwargs):
         optimizer = clipped(*args, **kwargs)
-        optimizer.clipnorm = None
+        optimizer.clipnorm = optimizer.global_clipnorm = None
         return optimizer
 
     monkeypatch.setattr(trainer, "warmup_cosine_adamw", unclipped)

