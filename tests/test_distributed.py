@@ -19,6 +19,10 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 from kerastl.tasks import SentimentTask
 from kerastl.training import trainer
 clipped_adamw = trainer.warmup_cosine_adamw
+def unclipped_adamw(*args, **kwargs):
+    optimizer = clipped_adamw(*args, **kwargs)
+    optimizer.global_clipnorm = 1e9
+    return optimizer
 rows = [("a wonderful film", "positive"), ("the best movie", "positive"), ("great music", "positive"),
         ("i loved it", "positive"), ("an awful film", "negative"), ("the worst movie", "negative"),
         ("dull music", "negative"), ("i hated it", "negative")]
@@ -26,10 +30,10 @@ result = {}
 for name, distribution, clip in (("single", None, True), ("mirrored", "mirrored", True),
                                  ("single_unclipped", None, False), ("mirrored_unclipped", "mirrored", False)):
     task = SentimentTask(sys.argv[1], dropout=0.0, learning_rate=1e-3, warmup_ratio=0.0, max_length=16)
-    # Keras clips each replica's gradients before summing them: the one difference.
-    trainer.warmup_cosine_adamw = clipped_adamw if clip else (
-        lambda *args, **kwargs: (lambda optimizer: (setattr(optimizer, "clipnorm", None), optimizer)[1])(
-            clipped_adamw(*args, **kwargs)))
+    # Keras clips each replica's gradients before summing them: the one difference. "Unclipped"
+    # keeps the clipping op (it makes the embedding's sparse gradient dense, which the all-reduce
+    # of two replicas needs) at a norm no gradient here reaches.
+    trainer.warmup_cosine_adamw = clipped_adamw if clip else unclipped_adamw
     # One global batch an epoch: tf.distribute rebatches the dataset (half a batch per replica,
     # each padded and grouped by length on its own), so with several batches an epoch the steps
     # would hold other examples than on one device; one batch keeps the comparison exact.
@@ -54,8 +58,8 @@ def test_mirrored_on_two_cpu_devices_matches_one_device(backbone_without_dropout
     # Without gradient clipping two replicas train exactly as one device does.
     assert result["mirrored_unclipped"]["loss"] == pytest.approx(result["single_unclipped"]["loss"], abs=1e-5)
     assert result["mirrored_unclipped"]["scores"] == pytest.approx(result["single_unclipped"]["scores"], abs=1e-5)
-    # With the tasks' clipnorm=1.0, Keras clips each replica's half-batch gradient before the
-    # all-reduce: the first loss (same weights) is equal, later ones close.
+    # With the tasks' global_clipnorm=1.0, Keras clips each replica's half-batch gradients before
+    # the all-reduce: the first loss (same weights) is equal, later ones close.
     assert result["mirrored"]["loss"][0] == pytest.approx(result["single"]["loss"][0], abs=1e-5)
     assert result["mirrored"]["loss"] == pytest.approx(result["single"]["loss"], rel=2e-2)
     assert result["mirrored"]["scores"] == pytest.approx(result["single"]["scores"], abs=5e-2)
