@@ -17,6 +17,7 @@ from kerastl.errors import KerastlError
 from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
 from kerastl.run_config import CONFIG_FILE, data_source_for_config, parse_learning_rate, write_run_config
 from kerastl.tasks import Task, get_task
+from kerastl.tasks.inference import reused_outputs
 from kerastl.training import find_learning_rate, is_chief, read_checkpoint, resolve_distribution
 from kerastl.training.lr_finder import LR_FIND_PLOT
 
@@ -111,9 +112,11 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         try:
             training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
                         "accumulate_steps": accumulate_steps, "calibrate": calibrate}
-            return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
-                          verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training,
-                          learning_rate == "auto")
+            # The final metrics and figures predict what the last epoch and calibration predicted: once is enough.
+            with reused_outputs(task):
+                return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
+                              verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training,
+                              learning_rate == "auto")
         except BaseException:
             if created:
                 _remove_if_only_marker(output)

@@ -8,7 +8,15 @@ task plugs in through three hooks (see `kerastl.tasks.Task`):
 - `forward(batch, **options)`: one batch of rows in, one output per row out (default: the
   model on the padded token ids; translation generates, NER tags words in the graph);
 - `decode(outputs, records)`: the outputs, back in record order, into typed predictions.
+
+Inside `reused_outputs(task)` the loop remembers its outputs: a training run predicts its
+validation records after the last epoch, again to calibrate and again for its final metrics,
+and the model runs once for the three.
 """
+
+import contextlib
+import hashlib
+import json
 
 import keras
 import numpy as np
@@ -31,6 +39,49 @@ def predict_outputs(task, records, batch_size=64, **forward_options):
         A list with one output per record, in record order.
     """
     features = task.inference_features(records)
+    memo = getattr(task, "_output_memo", None)
+    if memo is None:
+        return _forward_all(task, features, batch_size, forward_options)
+    weights = weights_fingerprint(task.model)
+    key = (weights, _features_digest(features), batch_size, repr(sorted(forward_options.items())),
+           _forward_state(task))
+    for stale in [known for known in memo if known[0] != weights]:
+        del memo[stale]
+    if key not in memo:
+        memo[key] = _forward_all(task, features, batch_size, forward_options)
+    return list(memo[key])
+
+
+@contextlib.contextmanager
+def reused_outputs(task):
+    """Within the block, `predict_outputs` runs the model once for the same rows, options and weights.
+
+    A repeated call returns the outputs of the first as long as the features of the rows, the
+    batch size, the forward options and the model's weights (`weights_fingerprint`) are the
+    same, and, for a task with its own `forward`, its config too (a NER task's decoding reads
+    its temperature); the base `forward` reads only the model. Outputs of earlier weights are
+    dropped at the next call. Blocks nest: an inner block shares the outer one's memory.
+    """
+    if getattr(task, "_output_memo", None) is not None:
+        yield
+        return
+    task._output_memo = {}
+    try:
+        yield
+    finally:
+        task._output_memo = None
+
+
+def weights_fingerprint(model):
+    """The sum and sum of squares of each of `model`'s weights, in float64: a value that changes
+    when a training step, a restore or an assignment changes any weight."""
+    sums = [(tf.reduce_sum(values), tf.reduce_sum(tf.square(values)))
+            for values in (tf.cast(weight.value, tf.float64) for weight in model.weights)]
+    return tuple(float(value) for pair in sums for value in pair)
+
+
+def _forward_all(task, features, batch_size, forward_options):
+    """The loop itself: rows sorted by length, batched, forwarded, put back in their order."""
     order = np.argsort(_row_lengths(features), kind="stable")
     outputs = [None] * len(order)
     for start in range(0, len(order), batch_size):
@@ -39,6 +90,30 @@ def predict_outputs(task, records, batch_size=64, **forward_options):
         for index, output in zip(rows, task.forward(batch, **forward_options)):
             outputs[index] = output
     return outputs
+
+
+def _features_digest(features):
+    """A digest of the values and row structure of every feature."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(features):
+        value = features[name]
+        parts = [*value.nested_row_splits, value.flat_values] if isinstance(value, tf.RaggedTensor) else [value]
+        digest.update(name.encode())
+        for part in parts:
+            array = np.asarray(part)
+            digest.update(f"{array.dtype}{array.shape}".encode())
+            digest.update(array.tobytes() if array.dtype != object else repr(array.tolist()).encode())
+    return digest.hexdigest()
+
+
+def _forward_state(task):
+    """What a task's `forward` may read besides the model: nothing for the base `forward`, the
+    task's config for one of its own."""
+    from kerastl.tasks.task import Task
+
+    if type(task).forward is Task.forward:
+        return None
+    return json.dumps(task.get_config(), sort_keys=True, default=str)
 
 
 def padded_batch(features, pad_id):

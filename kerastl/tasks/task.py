@@ -110,6 +110,7 @@ class Task:
         #: What the last `fit`'s `calibrate` learned and measured (JSON-ready), or None.
         self.calibration = None
         self._traced_call = None
+        self._output_memo = None  # see `kerastl.tasks.inference.reused_outputs`
 
     # === Hooks: data ===
 
@@ -359,12 +360,15 @@ class Task:
         self.trainer = Trainer(self, distribution)  # first: "multiworker" must precede any TF operation
         train_records = self.read(train)
         validation_records = self.read(validation) if validation is not None else None
-        self.history = self.trainer.fit(train_records, validation_records, epochs=epochs, batch_size=batch_size,
-                                        callbacks=callbacks, verbose=verbose, checkpoint_dir=checkpoint_dir,
-                                        checkpoint_every=checkpoint_every,
-                                        early_stopping_patience=early_stopping_patience, restore_best=restore_best,
-                                        accumulate_steps=accumulate_steps)
-        self.calibration = self.calibrate(validation_records) if calibrate and validation_records is not None else None
+        # Calibration predicts the validation records the last epoch's metrics predicted: once is enough.
+        with inference.reused_outputs(self):
+            self.history = self.trainer.fit(train_records, validation_records, epochs=epochs, batch_size=batch_size,
+                                            callbacks=callbacks, verbose=verbose, checkpoint_dir=checkpoint_dir,
+                                            checkpoint_every=checkpoint_every,
+                                            early_stopping_patience=early_stopping_patience,
+                                            restore_best=restore_best, accumulate_steps=accumulate_steps)
+            self.calibration = (self.calibrate(validation_records) if calibrate and validation_records is not None
+                                else None)
         return self.history
 
     def prepare(self, train_records):

@@ -1,0 +1,105 @@
+"""The inference loop's memory: inside `reused_outputs` the model runs once per rows, options and weights."""
+
+import numpy as np
+import pytest
+
+from kerastl.tasks import NerTask, SentimentTask, inference
+from kerastl.tasks.inference import reused_outputs, weights_fingerprint
+
+REVIEWS = [("a wonderful film", "positive"), ("an awful film", "negative"), ("great music", "positive"),
+           ("dull music", "negative")]
+SENTENCES = [(["John", "lives", "in", "Berlin"], ["B-PER", "O", "O", "B-LOC"]),
+             (["the", "dog", "won"], ["O", "O", "O"])]
+
+
+@pytest.fixture
+def forwarded_rows(monkeypatch):
+    """Rows each forward pass of any task ran, one count per `forward` call."""
+    rows, forward_all = [], inference._forward_all
+
+    def counting(task, features, batch_size, forward_options):
+        outputs = forward_all(task, features, batch_size, forward_options)
+        rows.append(len(outputs))
+        return outputs
+
+    monkeypatch.setattr(inference, "_forward_all", counting)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def sentiment(tiny_backbone):
+    task = SentimentTask(str(tiny_backbone), max_length=16)
+    task.prepare(task.read(REVIEWS))
+    return task
+
+
+def test_outside_the_block_every_call_runs_the_model(sentiment, forwarded_rows):
+    records = sentiment.read(REVIEWS)
+    sentiment.predict_outputs(records)
+    sentiment.predict_outputs(records)
+    assert forwarded_rows == [4, 4]
+
+
+def test_inside_the_block_the_same_rows_and_weights_run_once(sentiment, forwarded_rows):
+    records = sentiment.read(REVIEWS)
+    with reused_outputs(sentiment):
+        first = sentiment.predict_outputs(records)
+        again = sentiment.predict_outputs(sentiment.read(REVIEWS))  # other records, the same rows
+        sentiment.temperature = 2.0  # the base forward reads only the model: no new pass
+        calibrated = sentiment.predict(records)
+        sentiment.predict_outputs(records[:2])  # other rows
+        sentiment.predict_outputs(records, batch_size=2)  # another batch size
+    sentiment.temperature = 1.0
+    assert forwarded_rows == [4, 2, 4]
+    np.testing.assert_array_equal(np.stack(first), np.stack(again))
+    assert calibrated[0].score == pytest.approx(float(np.max(
+        np.exp(first[0] / 2.0) / np.exp(first[0] / 2.0).sum())), abs=1e-5)
+
+
+def test_a_change_of_weights_runs_the_model_again(sentiment, forwarded_rows):
+    records = sentiment.read(REVIEWS)
+    with reused_outputs(sentiment):
+        before = sentiment.predict_outputs(records)
+        kernel = sentiment.model.trainable_weights[-2]  # the head's
+        trained = kernel.numpy()
+        kernel.assign(trained + np.random.default_rng(0).normal(size=trained.shape))  # as a training step would
+        after = sentiment.predict_outputs(records)
+        kernel.assign(trained)
+    assert forwarded_rows == [4, 4]
+    assert not np.allclose(np.stack(before), np.stack(after))
+
+
+def test_the_fingerprint_follows_every_weight(sentiment):
+    fingerprint = weights_fingerprint(sentiment.model)
+    assert weights_fingerprint(sentiment.model) == fingerprint
+    for weight in (sentiment.model.weights[0], sentiment.model.weights[-1]):
+        values = weight.numpy()
+        changed = values.copy()
+        changed.flat[0] += 1e-3
+        weight.assign(changed)
+        assert weights_fingerprint(sentiment.model) != fingerprint, weight.path
+        weight.assign(values)
+    assert weights_fingerprint(sentiment.model) == fingerprint
+
+
+def test_a_task_with_its_own_forward_runs_again_when_its_config_changes(tiny_backbone, forwarded_rows):
+    task = NerTask(str(tiny_backbone), scheme="iob2", max_length=16)
+    task.prepare(task.read(SENTENCES))
+    records = task.read(SENTENCES)
+    with reused_outputs(task):
+        task.predict(records)
+        task.predict(records)
+        task.predict_outputs(records, token_logits=True)  # other forward options
+        task.temperature = 3.0  # NER decodes in its forward, with the temperature
+        task.predict(records)
+    assert forwarded_rows == [2, 2, 2]
+
+
+def test_blocks_nest_and_the_memory_ends_with_the_outer_block(sentiment, forwarded_rows):
+    records = sentiment.read(REVIEWS)
+    with reused_outputs(sentiment):
+        with reused_outputs(sentiment):
+            sentiment.predict_outputs(records)
+        sentiment.predict_outputs(records)
+    sentiment.predict_outputs(records)
+    assert forwarded_rows == [4, 4]
