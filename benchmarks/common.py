@@ -13,6 +13,8 @@ import time
 
 import keras
 
+from kerastl.precision import PRECISIONS
+
 
 def peer_arguments(description):
     """An argument parser with the peer's options plus `--backbone`."""
@@ -28,8 +30,8 @@ def peer_arguments(description):
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--precision", default="float32", choices=["float32", "mixed_bfloat16", "auto"],
-                        help="kerastl only: the backbone's numeric precision")
+    parser.add_argument("--precision", default="float32", choices=PRECISIONS,
+                        help="kerastl only: the backbone's numeric precision (kerastl.precision)")
     return parser
 
 

@@ -7,7 +7,8 @@ Systems (`--systems`, comma-separated, in the order each round runs them; the or
 every round so no system always runs first):
 
   kerastl         benchmarks/sentiment.py or ner.py, float32
-  kerastl-bf16    the same with --precision mixed_bfloat16
+  kerastl-bf16    the same with --precision mixed_bfloat16 (Keras' mixed precision)
+  kerastl-onednn  the same with --precision onednn_bfloat16 (oneDNN's matrix products in bfloat16)
   hf              ../shared/bench/hf_peer.py: Transformers + PyTorch, random batches
   hf-grouped      hf_peer.py --group-by-length (the Trainer's length grouping, its best CPU setting)
   keras-hub       ../shared/bench/keras_hub_peer.py: KerasHub's BertTextClassifier (sentiment only)
@@ -65,6 +66,7 @@ def system_commands(task, systems, bench, peer_interpreter, peer_backbone, passt
     commands = {
         "kerastl": [*kerastl, "--precision", "float32"],
         "kerastl-bf16": [*kerastl, "--precision", "mixed_bfloat16"],
+        "kerastl-onednn": [*kerastl, "--precision", "onednn_bfloat16"],
         "hf": peer,
         "hf-grouped": [*peer, "--group-by-length"],
         "keras-hub": [sys.executable, str(bench / "keras_hub_peer.py"), task, "--backbone", peer_backbone,
@@ -89,10 +91,11 @@ def summary(runs, quality):
 
 
 def ratios(summaries, quality):
-    """kerastl's medians over each peer's, and the quality difference."""
+    """kerastl's medians over each peer's (and a bfloat16 kerastl's over float32 kerastl's), and
+    the quality difference."""
     out = {}
     for ours in (name for name in summaries if name.startswith("kerastl")):
-        for peer in (name for name in summaries if name in PEERS):
+        for peer in (name for name in summaries if name in PEERS or name == "kerastl" != ours):
             pair = {}
             for figure in FIGURES:
                 if figure in summaries[ours] and figure in summaries[peer]:
@@ -107,7 +110,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", choices=sorted(QUALITY))
     parser.add_argument("--systems", default="kerastl,hf,hf-grouped",
-                        help="comma-separated: kerastl, kerastl-bf16, hf, hf-grouped, keras-hub")
+                        help="comma-separated: kerastl, kerastl-bf16, kerastl-onednn, hf, hf-grouped, keras-hub")
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each runs every system once")
     parser.add_argument("--output", help="write the runs, summaries and ratios here as JSON")
     parser.add_argument("--bench-dir", default=str(HERE.parent.parent / "shared" / "bench"),

@@ -1,7 +1,24 @@
-"""Choose the numeric precision a backbone computes in."""
+"""Choose the numeric precision a backbone computes in.
 
-PRECISIONS = ("auto", "float32", "mixed_bfloat16")
+- "float32": everything in float32.
+- "mixed_bfloat16": Keras' mixed precision; every layer of the backbone computes in bfloat16
+  (its weights stay float32 and are cast on each use). Works on any device.
+- "onednn_bfloat16": the model stays float32 and TensorFlow's oneDNN graph rewrite
+  (`auto_mixed_precision_onednn_bfloat16`) runs its matrix products in bfloat16 while
+  normalization, softmax, activations and the optimizer stay float32. On CPUs with bfloat16
+  instructions this trains and predicts faster than "mixed_bfloat16" (the elementwise kernels
+  are slower in bfloat16 than in float32 there). The rewrite applies to TensorFlow functions
+  first run inside `precision_scope`, which `fit` and every prediction enter; an export is
+  float32 and computes in bfloat16 only where its server turns the rewrite on.
+- "auto": "onednn_bfloat16" on CPUs with bfloat16 instructions, "float32" elsewhere.
+"""
+
+import contextlib
+
+PRECISIONS = ("auto", "float32", "mixed_bfloat16", "onednn_bfloat16")
 BFLOAT16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+#: The grappler option behind "onednn_bfloat16".
+ONEDNN_BFLOAT16_REWRITE = "auto_mixed_precision_onednn_bfloat16"
 
 
 def check_precision(precision):
@@ -12,10 +29,45 @@ def check_precision(precision):
 
 
 def resolve_precision(precision):
-    """Turn "auto" into "mixed_bfloat16" on CPUs with bfloat16 instructions, else "float32"."""
+    """Turn "auto" into "onednn_bfloat16" on CPUs with bfloat16 instructions, else "float32"."""
     if precision != "auto":
         return precision
-    return "mixed_bfloat16" if cpu_has_bfloat16() else "float32"
+    return "onednn_bfloat16" if cpu_has_bfloat16() else "float32"
+
+
+def keras_dtype_policy(precision):
+    """The Keras dtype policy the backbone's layers take for `precision`: "mixed_bfloat16" for
+    Keras' mixed precision, "float32" otherwise (the oneDNN rewrite leaves the model float32)."""
+    return "mixed_bfloat16" if resolve_precision(precision) == "mixed_bfloat16" else "float32"
+
+
+@contextlib.contextmanager
+def precision_scope(precision):
+    """Inside the block, TensorFlow functions run for the first time compute as `precision` asks.
+
+    For "onednn_bfloat16" the block turns TensorFlow's oneDNN bfloat16 rewrite on and sets it
+    back as it was on exit; for the other precisions it does nothing. TensorFlow keeps a
+    function's optimized graph per optimizer setting, so the same function called outside the
+    block runs (and is optimized once more) in float32. The setting is TensorFlow's, for the
+    whole process: functions another thread first runs meanwhile are rewritten too.
+
+    Example:
+
+    >>> from kerastl.precision import precision_scope
+    >>> with precision_scope("float32"):
+    ...     pass
+    """
+    if resolve_precision(precision) != "onednn_bfloat16":
+        yield
+        return
+    import tensorflow as tf
+
+    previous = tf.config.optimizer.get_experimental_options().get(ONEDNN_BFLOAT16_REWRITE, False)
+    tf.config.optimizer.set_experimental_options({ONEDNN_BFLOAT16_REWRITE: True})
+    try:
+        yield
+    finally:
+        tf.config.optimizer.set_experimental_options({ONEDNN_BFLOAT16_REWRITE: previous})
 
 
 def cpu_has_bfloat16():

@@ -22,6 +22,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from kerastl.precision import precision_scope
+
 
 def predict_outputs(task, records, batch_size=64, **forward_options):
     """Run `task.forward` over `records` in batches of similar length; one output per record.
@@ -38,7 +40,12 @@ def predict_outputs(task, records, batch_size=64, **forward_options):
     Returns:
         A list with one output per record, in record order.
     """
-    features = task.inference_features(records)
+    with precision_scope(task.precision):
+        return _remembered_outputs(task, task.inference_features(records), batch_size, forward_options)
+
+
+def _remembered_outputs(task, features, batch_size, forward_options):
+    """`_forward_all`, or inside `reused_outputs` what it returned before for the same key."""
     memo = getattr(task, "_output_memo", None)
     if memo is None:
         return _forward_all(task, features, batch_size, forward_options)

@@ -40,7 +40,7 @@ import keras
 from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
 from kerastl.errors import DataError, KerastlError, Location
 from kerastl.layers import BackboneEncoder, text_inputs
-from kerastl.precision import check_precision, resolve_precision
+from kerastl.precision import check_precision, keras_dtype_policy
 from kerastl.preprocessing import SpecialTokens
 from kerastl.tasks import inference, model_folder
 from kerastl.data.records import read_records
@@ -61,9 +61,11 @@ class Task:
         weight_decay: AdamW weight decay (not applied to biases and norms).
         warmup_ratio: fraction of the training steps spent warming up.
         seed: seed for weight initialization and shuffling.
-        precision: "float32", "mixed_bfloat16" (the backbone computes in bfloat16, about twice
-            as fast on CPUs with bfloat16 instructions), or "auto" (bfloat16 where the CPU has
-            them). Heads and losses stay in float32.
+        precision: "float32"; "mixed_bfloat16" (Keras' mixed precision: the backbone's layers
+            compute in bfloat16); "onednn_bfloat16" (TensorFlow's oneDNN rewrite: the matrix
+            products in bfloat16, the rest in float32; the faster of the two on CPUs with
+            bfloat16 instructions); or "auto" ("onednn_bfloat16" where the CPU has them,
+            "float32" elsewhere). See `kerastl.precision`. Heads and losses stay in float32.
         pretrained_weights: False builds the backbone's architecture with random weights
             (a from-scratch baseline, as `kerastl curve` trains beside the pretrained one).
     """
@@ -382,7 +384,7 @@ class Task:
     def build(self):
         """Load the backbone and tokenizer and build the task's model."""
         keras.utils.set_random_seed(self.seed)
-        policy = resolve_precision(self.precision)
+        policy = keras_dtype_policy(self.precision)
         backbone, self.tokenizer = load_backbone(self.backbone, load_weights=self.pretrained_weights, dtype=policy)
         encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank,
                                   dtype=policy)

@@ -22,6 +22,7 @@ import keras
 from kerastl.atomic_files import (RUN_MARKER, atomic_file, check_output_folder, output_lock, remove_leftovers,
                                   write_run_marker)
 from kerastl.errors import DataError, KerastlError, Location
+from kerastl.precision import precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.learning_rate_sweep import LearningRateSweep
 from kerastl.training.optimizer import warmup_cosine_adamw
@@ -97,7 +98,8 @@ def find_learning_rate(task, train, *, steps=100, min_rate=1e-7, max_rate=1.0, b
     recorder = _SweepRecorder(optimizer, smoothing, divergence)
     started = time.perf_counter()
     try:
-        model.fit(dataset, epochs=1, steps_per_epoch=steps, callbacks=[recorder], verbose=0, shuffle=False)
+        with precision_scope(task.precision):
+            model.fit(dataset, epochs=1, steps_per_epoch=steps, callbacks=[recorder], verbose=0, shuffle=False)
     finally:
         for variable, value in initial:
             variable.assign(value)

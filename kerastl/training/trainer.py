@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
+from kerastl.precision import precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.best_epoch import BestEpoch
 from kerastl.training.distributable_batches import distributable_batches
@@ -79,20 +80,21 @@ class Trainer:
         steps_per_epoch = -(-len(train_records) // batch_size)
         with self.scope():
             self.compile(epochs * steps_per_epoch, accumulate_steps)
-        if checkpoint_dir is not None:
-            run = {"examples": len(train_records), "batch_size": batch_size, "seed": task.seed}
-            if accumulate_steps > 1:
-                run["accumulate_steps"] = accumulate_steps
-            history = fit_resumable(
-                task.model, lambda epoch: train_batches(task.seed + epoch), steps_per_epoch, checkpoint_dir,
-                epochs=epochs, every=checkpoint_every, run=run, validation_data=validation_data, callbacks=callbacks,
-                verbose=verbose, write=is_chief(self.strategy), best_epoch=self.best_epoch,
-            )
-        else:
-            history = task.model.fit(
-                train_batches(task.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
-                verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
-            )
+        with precision_scope(task.precision):  # the train and validation steps are first run in here
+            if checkpoint_dir is not None:
+                run = {"examples": len(train_records), "batch_size": batch_size, "seed": task.seed}
+                if accumulate_steps > 1:
+                    run["accumulate_steps"] = accumulate_steps
+                history = fit_resumable(
+                    task.model, lambda epoch: train_batches(task.seed + epoch), steps_per_epoch, checkpoint_dir,
+                    epochs=epochs, every=checkpoint_every, run=run, validation_data=validation_data,
+                    callbacks=callbacks, verbose=verbose, write=is_chief(self.strategy), best_epoch=self.best_epoch,
+                )
+            else:
+                history = task.model.fit(
+                    train_batches(task.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
+                    verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
+                )
         if self.best_epoch is not None and self.best_epoch.restore_best:
             self.best_epoch.restore(task.model)
         return history
