@@ -1,4 +1,4 @@
-"""Precisions: Keras' mixed bfloat16, oneDNN's bfloat16 matrix products, and "auto" choosing between them."""
+"""Precisions: Keras' mixed bfloat16, oneDNN's bfloat16 matrix products, and "auto"."""
 
 import numpy as np
 import pytest
@@ -17,12 +17,12 @@ def rewrite_option():
     return tf.config.optimizer.get_experimental_options().get(ONEDNN_BFLOAT16_REWRITE, False)
 
 
-@pytest.mark.parametrize("has_bfloat16, expected", [(True, "onednn_bfloat16"), (False, "float32")])
-def test_auto_takes_the_onednn_rewrite_only_on_cpus_with_bfloat16(monkeypatch, has_bfloat16, expected):
+@pytest.mark.parametrize("has_bfloat16, expected", [(True, "mixed_bfloat16"), (False, "float32")])
+def test_auto_takes_bfloat16_only_on_cpus_with_bfloat16(monkeypatch, has_bfloat16, expected):
     monkeypatch.setattr(precision, "cpu_has_bfloat16", lambda: has_bfloat16)
-    assert resolve_precision("auto") == expected
-    assert keras_dtype_policy("auto") == "float32"
-    assert resolve_precision("mixed_bfloat16") == keras_dtype_policy("mixed_bfloat16") == "mixed_bfloat16"
+    assert resolve_precision("auto") == keras_dtype_policy("auto") == expected
+    assert resolve_precision("onednn_bfloat16") == "onednn_bfloat16"
+    assert keras_dtype_policy("onednn_bfloat16") == "float32", "the rewrite leaves the model float32"
 
 
 def test_the_scope_turns_the_rewrite_on_only_inside_and_only_for_onednn():

@@ -77,8 +77,8 @@ class TaskTrainCommand(click.Command):
 @click.option("--seed", type=int, help="Random seed.")
 @click.option("--precision", type=click.Choice(PRECISIONS),
               help="Numeric precision of the backbone (default: the task's): 'mixed_bfloat16' computes its "
-                   "layers in bfloat16, 'onednn_bfloat16' only its matrix products (faster on CPUs); 'auto' "
-                   "uses 'onednn_bfloat16' where the CPU has bfloat16 instructions.")
+                   "layers in bfloat16, 'onednn_bfloat16' only its matrix products (on the CPU, the model "
+                   "stays float32); 'auto' uses 'mixed_bfloat16' where the CPU has bfloat16 instructions.")
 @click.option("--set", "settings", multiple=True, metavar="task.NAME=VALUE|read.NAME=VALUE",
               help="Set any constructor (task.) or file reader (read.) option of the task, e.g. "
                    "--set task.dropout=0.2 --set read.text_column=review; values are YAML. Applied last.")

@@ -62,10 +62,10 @@ class Task:
         warmup_ratio: fraction of the training steps spent warming up.
         seed: seed for weight initialization and shuffling.
         precision: "float32"; "mixed_bfloat16" (Keras' mixed precision: the backbone's layers
-            compute in bfloat16); "onednn_bfloat16" (TensorFlow's oneDNN rewrite: the matrix
-            products in bfloat16, the rest in float32; the faster of the two on CPUs with
-            bfloat16 instructions); or "auto" ("onednn_bfloat16" where the CPU has them,
-            "float32" elsewhere). See `kerastl.precision`. Heads and losses stay in float32.
+            compute in bfloat16); "onednn_bfloat16" (a float32 model whose matrix products
+            TensorFlow's oneDNN rewrite runs in bfloat16 on the CPU); or "auto"
+            ("mixed_bfloat16" where the CPU has bfloat16 instructions, "float32" elsewhere).
+            See `kerastl.precision`. Heads and losses stay in float32.
         pretrained_weights: False builds the backbone's architecture with random weights
             (a from-scratch baseline, as `kerastl curve` trains beside the pretrained one).
     """
