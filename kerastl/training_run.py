@@ -200,17 +200,12 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         summary["calibration"] = task.calibration
     if epoch_metrics.sampled_train_records:
         summary["train_sample_examples"] = len(epoch_metrics.sampled_train_records)
-    validation_predictions = epoch_metrics.validation_predictions
-    kept = task.trainer.best_epoch
-    if kept is not None and kept.restore_best and kept.best_epoch != kept.last_epoch:
-        validation_predictions = None  # the last epoch's predictions are not those of the weights kept
-    if task.calibration is not None:
-        validation_predictions = None  # predicted before calibration
+    validation_predictions = None
     if validation_records is not None:
-        # None too for a resumed run whose epochs were all done before.
-        if validation_predictions is None:
-            validation_predictions = task.predict(validation_records)
-            epoch_metrics.validation_metrics = task.score(validation_records, validation_predictions)
+        # The weights kept and the calibration as they are now; the model runs again only when the
+        # weights are not the last epoch's (`reused_outputs`: best-epoch restore, or a resumed run).
+        validation_predictions = task.predict(validation_records)
+        epoch_metrics.validation_metrics = task.score(validation_records, validation_predictions)
         summary["validation_examples"] = len(validation_records)
         summary["validation"] = epoch_metrics.validation_metrics
         summary["main_metric"] = main_metric_name(task, summary["validation"])
