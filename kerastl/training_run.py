@@ -205,9 +205,8 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         # The weights kept and the calibration as they are now; the model runs again only when the
         # weights are not the last epoch's (`reused_outputs`: best-epoch restore, or a resumed run).
         validation_predictions = task.predict(validation_records)
-        epoch_metrics.validation_metrics = task.score(validation_records, validation_predictions)
         summary["validation_examples"] = len(validation_records)
-        summary["validation"] = epoch_metrics.validation_metrics
+        summary["validation"] = task.score(validation_records, validation_predictions)
         summary["main_metric"] = main_metric_name(task, summary["validation"])
     if not writes:
         summary["saved"] = False  # with several workers, only the chief writes the model and its files

@@ -16,7 +16,7 @@ class EpochMetricsCallback(keras.callbacks.Callback):
 
     Keras reports the training loss and the task's `fit_metrics`; with validation records this
     callback also predicts them (once an epoch: the last epoch's predictions and metrics stay in
-    `validation_predictions` and `validation_metrics` for the run's summary and report) and
+    `validation_predictions` and `validation_metrics`) and
     evaluates a fixed sample of the training records, so the training curves show the same
     metric for training and validation data.
 
