@@ -26,8 +26,6 @@ def entity_metrics(true_tags, predicted_tags):
     >>> entity_metrics([["B-PER", "I-PER", "O"]], [["B-PER", "I-PER", "O"]])["f1"]
     1.0
     """
-    from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
-
     if len(true_tags) != len(predicted_tags):
         raise ValueError(
             f"Got {len(true_tags)} reference sentences but {len(predicted_tags)} predicted; they must pair up."
@@ -40,24 +38,39 @@ def entity_metrics(true_tags, predicted_tags):
                 f"Sentence {index} has {len(truth)} reference tags but {len(prediction)} predicted; "
                 "every word needs one tag on each side."
             )
-    true_tags = [list(tags) for tags in true_tags]
-    predicted_tags = [list(tags) for tags in predicted_tags]
-    report = classification_report(true_tags, predicted_tags, output_dict=True, zero_division=0)
-    per_type = {
-        name: {
-            "precision": float(row["precision"]),
-            "recall": float(row["recall"]),
-            "f1": float(row["f1-score"]),
-            "support": int(row["support"]),
-        }
-        for name, row in report.items()
-        if not name.endswith(" avg")
-    }
+    true_entities = _entities_by_type(true_tags)
+    predicted_entities = _entities_by_type(predicted_tags)
+    counts = {name: _counts(true_entities.get(name, set()), predicted_entities.get(name, set()))
+              for name in sorted(set(true_entities) | set(predicted_entities))}
+    per_type = {name: {**_scores(*count), "support": count[2]} for name, count in counts.items()}
+    totals = [sum(column) for column in zip(*counts.values())] or [0, 0, 0]
     return {
-        "precision": float(precision_score(true_tags, predicted_tags, zero_division=0)),
-        "recall": float(recall_score(true_tags, predicted_tags, zero_division=0)),
-        "f1": float(f1_score(true_tags, predicted_tags, zero_division=0)),
+        **_scores(*totals),
         "sentences": len(true_tags),
-        "entities": sum(row["support"] for row in per_type.values()),
+        "entities": totals[2],
         "per_type": per_type,
     }
+
+
+def _entities_by_type(tag_sequences):
+    """`{type: {(start, end), ...}}` of every entity, positions counted over all sentences
+    (seqeval's conlleval-compatible chunker; a sentence boundary ends an entity)."""
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    entities = {}
+    for kind, start, end in get_entities([list(tags) for tags in tag_sequences]):
+        entities.setdefault(kind, set()).add((start, end))
+    return entities
+
+
+def _counts(true_entities, predicted_entities):
+    """(correct, predicted, reference) entity counts."""
+    return len(true_entities & predicted_entities), len(predicted_entities), len(true_entities)
+
+
+def _scores(correct, predicted, reference):
+    """Precision, recall and F1 from entity counts; 0 where a ratio has nothing to divide by."""
+    precision = correct / predicted if predicted else 0.0
+    recall = correct / reference if reference else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
