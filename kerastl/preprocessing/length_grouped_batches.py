@@ -50,16 +50,19 @@ def length_grouped_batches(features, targets, batch_size, pad_id, target_pad=0, 
     return fixed_pipeline(dataset.map(_to_model_inputs))
 
 
+@tf.autograph.experimental.do_not_convert  # plain graph code: converting it only costs time
 def _sort_by_length(*elements):
     order = tf.argsort(elements[0]["length"], stable=True)
     return tf.nest.map_structure(lambda tensor: tf.gather(tensor, order), elements)
 
 
+@tf.autograph.experimental.do_not_convert  # plain graph code: converting it only costs time
 def _to_dense(*elements):
     # Slices of a ragged tensor arrive as ragged tensors of rank 0; padded_batch needs dense ones.
     return tf.nest.map_structure(lambda t: t.to_tensor() if isinstance(t, tf.RaggedTensor) else t, elements)
 
 
+@tf.autograph.experimental.do_not_convert  # plain graph code: converting it only costs time
 def _to_model_inputs(features, targets=None):
     features = dict(features)
     length = features.pop("length")

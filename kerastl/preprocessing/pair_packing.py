@@ -130,7 +130,7 @@ def tokenize_text_pairs(tokenizer, texts, text_pairs, max_length, chunk_size=409
     def build():
         special = SpecialTokens.of(tokenizer)
 
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)] * 2)
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)] * 2, autograph=False)
         def tokenize_chunk(first, second):
             token_ids, segment_ids = pack_token_id_pairs(tokenizer(first), tokenizer(second), special, max_length)
             return {"token_ids": token_ids, "segment_ids": segment_ids}

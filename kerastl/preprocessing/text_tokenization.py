@@ -39,7 +39,7 @@ def tokenize_texts(tokenizer, texts, max_length, chunk_size=4096, progress=None)
         special = SpecialTokens.of(tokenizer)
 
         # In graph mode the tokenizer returns ragged tensors (eagerly it would build Python lists).
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)], autograph=False)
         def tokenize_chunk(chunk):
             return pack_token_ids(tokenizer(chunk), special, max_length)
 

@@ -57,6 +57,7 @@ def align_words(tokenizer, sentences, chunk_size=2048):
         align_chunk = tf.function(
             lambda words: _align(tokenizer, words, unknown_id, kind == BYTE_PAIR, marker_id),
             input_signature=[tf.RaggedTensorSpec([None, None], tf.string, ragged_rank=1)],
+            autograph=False,
         )
         _ALIGNERS[tokenizer] = align_chunk
 
