@@ -276,10 +276,10 @@ class NerTask(Task):
             words_spec = tf.RaggedTensorSpec([None, None], tf.string)
             self._traced_call = {
                 "tags": tf.function(lambda words, temperature: tag_words_in_graph(self, words, temperature),
-                                    input_signature=[words_spec, tf.TensorSpec([], tf.float32)]),
+                                    input_signature=[words_spec, tf.TensorSpec([], tf.float32)], autograph=False),
                 "token_logits": tf.function(
                     lambda words: token_logits_in_graph(self, align_words(self.tokenizer, words)),
-                    input_signature=[words_spec]),
+                    input_signature=[words_spec], autograph=False),
             }
         if token_logits:
             logits = self._traced_call["token_logits"](batch["words"])
@@ -352,7 +352,7 @@ class NerTask(Task):
         aligned = align_words(self.tokenizer, words)
         logits = tf.RaggedTensor.from_row_lengths(np.concatenate(outputs), [len(rows) for rows in outputs])
         tag = tf.function(lambda t: tags_from_token_logits_in_graph(self, logits, aligned, words, t),
-                          input_signature=[tf.TensorSpec([], tf.float32)])
+                          input_signature=[tf.TensorSpec([], tf.float32)], autograph=False)
         types = self.entity_types
         gold = [{(span.type, span.start, span.end) for span in tags_to_spans(self.iob2_tags(record))}
                 for record in records]
