@@ -1,5 +1,6 @@
 """`kerastl train`'s flow runs one way: each file read once, validation predicted once per epoch."""
 
+import numpy as np
 import pytest
 
 from kerastl.reporting import headline_metrics
@@ -44,3 +45,38 @@ def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_bac
     assert sum(rows_forwarded) == 2 * 3
     assert headline_metrics(summary["validation"]) == summary["per_epoch"][-1]["validation"]
     assert summary["report_items"], "the report figures come from the last epoch's predictions"
+
+
+def test_the_validation_loss_comes_from_the_epoch_prediction_pass(tiny_backbone, tmp_path, monkeypatch):
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    from kerastl.reporting import EpochMetricsCallback
+
+    keras_passes = []
+    evaluate = TensorFlowTrainer.evaluate
+    monkeypatch.setattr(TensorFlowTrainer, "evaluate",
+                        lambda self, *args, **kwargs: keras_passes.append(1) or evaluate(self, *args, **kwargs))
+    (tmp_path / "train.tsv").write_text(TRAIN, encoding="utf-8")
+    (tmp_path / "dev.tsv").write_text(VALIDATION, encoding="utf-8")
+    task = ClassificationTask(str(tiny_backbone), max_length=16)
+    validation = task.read(tmp_path / "dev.tsv")
+    callback = EpochMetricsCallback(task, validation, train_sample=0, verbose=False)
+    history = task.fit(tmp_path / "train.tsv", validation=validation, epochs=2, batch_size=2, verbose=0,
+                       callbacks=[callback], calibrate=False)
+
+    assert keras_passes == [], "Keras ran a validation pass of its own"
+    assert history.history["val_loss"] == [entry["val_loss"] for entry in callback.epochs]
+    logits = np.stack(task.predict_outputs(validation)).astype("float64")
+    log_probabilities = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    true_ids = task.label_set.ids(validation)
+    expected = -log_probabilities[np.arange(len(true_ids)), true_ids].mean()
+    assert callback.epochs[-1]["val_loss"] == pytest.approx(expected, rel=1e-4)
+
+
+def test_without_the_epoch_metrics_keras_computes_the_validation_loss(tiny_backbone, tmp_path):
+    (tmp_path / "train.tsv").write_text(TRAIN, encoding="utf-8")
+    (tmp_path / "dev.tsv").write_text(VALIDATION, encoding="utf-8")
+    task = ClassificationTask(str(tiny_backbone), max_length=16)
+    history = task.fit(tmp_path / "train.tsv", validation=tmp_path / "dev.tsv", epochs=1, batch_size=2, verbose=0,
+                       calibrate=False)
+    assert set(history.history) >= {"val_loss", "val_accuracy"}

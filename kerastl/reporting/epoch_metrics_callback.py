@@ -18,7 +18,9 @@ class EpochMetricsCallback(keras.callbacks.Callback):
     callback also predicts them (once an epoch: the last epoch's predictions and metrics stay in
     `validation_predictions` and `validation_metrics`) and
     evaluates a fixed sample of the training records, so the training curves show the same
-    metric for training and validation data.
+    metric for training and validation data. When the task's loss comes from its outputs
+    (`Task.loss_comes_from_outputs`), the same pass gives `val_loss` too, and `Trainer.fit`
+    leaves Keras no validation pass of its own to run.
 
     Args:
         task: the `kerastl.tasks.Task` being trained.
@@ -75,7 +77,7 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         self.metric = record.get("metric") if isinstance(record.get("metric"), str) else None
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = dict(logs or {})
+        keras_logs, logs = logs, dict(logs or {})
         entry = {"epoch": epoch + 1}
         for key in ("loss", "val_loss"):
             if key in logs:
@@ -83,7 +85,12 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         logs.pop("learning_rate", None)
         entry["fit_metrics"] = {key: float(value) for key, value in logs.items()}
         if self.validation_records:
-            self.validation_predictions = self.task.predict(self.validation_records, batch_size=self.batch_size)
+            outputs = self.task.predict_outputs(self.validation_records, batch_size=self.batch_size)
+            self.validation_predictions = self.task.decode(outputs, self.validation_records)
+            if "val_loss" not in entry and self.reports_validation_loss():
+                entry["val_loss"] = self.task.loss_from_outputs(self.validation_records, outputs)
+                if keras_logs is not None:  # the same dict reaches `History` and the progress bar after us
+                    keras_logs["val_loss"] = entry["val_loss"]
             validation = self.validation_metrics = self.task.score(self.validation_records,
                                                                    self.validation_predictions)
             self.metric = self.metric or main_metric_name(self.task, validation)
@@ -100,6 +107,11 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         if self.record_file is not None:
             with atomic_file(self.record_file) as file:
                 json.dump({"metric": self.metric, "epochs": self.epochs}, file)
+
+    def reports_validation_loss(self):
+        """True when this callback gives each epoch's `val_loss` from its own prediction pass
+        (`Task.loss_from_outputs`), so `fit` needs no validation pass of Keras' own."""
+        return bool(self.validation_records) and self.task.loss_comes_from_outputs()
 
     def best_epoch(self):
         """Return the best epoch so far as `{"epoch", "metric", "value", "on"}`, or None.

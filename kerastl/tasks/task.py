@@ -36,6 +36,7 @@ The hooks a subclass defines, in one place (required ones marked *):
 """
 
 import keras
+import numpy as np
 
 from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
 from kerastl.errors import DataError, KerastlError, Location
@@ -418,6 +419,25 @@ class Task:
         """
         self._require_model()
         return inference.predict_outputs(self, records, batch_size=batch_size, **forward_options)
+
+    def loss_comes_from_outputs(self):
+        """True when `loss_from_outputs` can give the loss: `forward` is the default one, so the
+        outputs are the model's own, and the model has one output vector per example."""
+        outputs = getattr(self.model, "outputs", None) or []
+        return type(self).forward is Task.forward and len(outputs) == 1 and len(outputs[0].shape) == 2
+
+    def loss_from_outputs(self, records, outputs):
+        """The mean `loss()` over labeled `records`, from their `predict_outputs` rows.
+
+        It is what Keras' validation pass reports as `val_loss`, without running the model again.
+
+        Returns:
+            A float, or None when `loss_comes_from_outputs()` is False.
+        """
+        if not self.loss_comes_from_outputs():
+            return None
+        targets = self.encode(records, with_targets=True)[1]
+        return float(keras.ops.convert_to_numpy(self.loss()(targets, np.stack(outputs).astype("float32"))))
 
     @property
     def pad_id(self):

@@ -73,7 +73,7 @@ class Trainer:
                                                 task.target_padding, shuffle=True, seed=seed))
 
         validation_data = None
-        if validation_records is not None:
+        if validation_records is not None and not _validation_loss_reported(validation_records, callbacks):
             features, targets = _sorted_by_length(*task.encode(validation_records, with_targets=True))
             validation_data = place(length_grouped_batches(features, targets, batch_size * 2, pad_id,
                                                            task.target_padding))
@@ -127,6 +127,16 @@ class Trainer:
             epoch_metrics = EpochMetricsCallback(self.task, validation_records, train_sample=0, verbose=False)
             callbacks.append(epoch_metrics)
         return BestEpoch(epoch_metrics, patience=patience, restore_best=restore_best)
+
+
+def _validation_loss_reported(validation_records, callbacks):
+    """True when a callback predicts `validation_records` after every epoch and gives `val_loss`
+    from those outputs (`EpochMetricsCallback.reports_validation_loss`): a validation pass of
+    Keras' own would run the model over them once more."""
+    from kerastl.reporting import EpochMetricsCallback
+
+    return any(isinstance(callback, EpochMetricsCallback) and callback.validation_records is validation_records
+               and callback.reports_validation_loss() for callback in callbacks)
 
 
 def _sorted_by_length(features, targets):

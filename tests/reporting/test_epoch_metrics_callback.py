@@ -10,8 +10,17 @@ class FakeTask:
     def __init__(self):
         self.calls = []
 
+    def predict_outputs(self, records, batch_size=64):
+        return [len(self.calls)] * len(records)
+
+    def decode(self, outputs, records):
+        return [f"prediction {output}" for output in outputs]
+
     def predict(self, records, batch_size=64):
-        return [f"prediction {len(self.calls)}"] * len(records)
+        return self.decode(self.predict_outputs(records, batch_size), records)
+
+    def loss_comes_from_outputs(self):
+        return False  # the validation loss is Keras'
 
     def score(self, records, predictions):
         self.calls.append(len(records))
