@@ -15,7 +15,7 @@ from kerastl.options import TaskOption
 from kerastl.preprocessing import SpecialTokens
 from kerastl.preprocessing.sliding_windows import window_spans_in_graph, window_values_in_graph
 from kerastl.preprocessing.text_tokenization import pack_token_ids
-from kerastl.preprocessing.word_alignment import align_words
+from kerastl.preprocessing.word_alignment import align_words, words_tensor
 from kerastl.preprocessing.word_splitting import split_words
 from kerastl.tagging import SCHEMES, convert_tags, tags_to_spans
 from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_weight, check_class_weight, \
@@ -261,10 +261,7 @@ class NerTask(Task):
 
     def inference_features(self, records):
         """The words of each record; windows, sub-tokens and tags come in the graph (`tag_words_in_graph`)."""
-        words = [word for record in records for word in record["words"]]
-        lengths = [len(record["words"]) for record in records]
-        return {"words": tf.RaggedTensor.from_row_lengths(tf.constant(words, tf.string, shape=[len(words)]),
-                                                          tf.constant(lengths, tf.int64))}
+        return {"words": words_tensor([record["words"] for record in records])}
 
     def forward(self, batch, token_logits=False):
         """Tag one batch of sentences in the graph; one dict of numpy arrays per sentence.
