@@ -430,7 +430,8 @@ class Task:
     def loss_from_outputs(self, records, outputs):
         """The mean `loss()` over labeled `records`, from their `predict_outputs` rows.
 
-        It is what Keras' validation pass reports as `val_loss`, without running the model again.
+        It is what Keras' validation pass reports as `val_loss`, without running the model again
+        (Keras would add the model's regularization losses too; kerastl's heads have none).
 
         Returns:
             A float, or None when `loss_comes_from_outputs()` is False.
