@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from kerastl.reporting import headline_metrics
-from kerastl.tasks import ClassificationTask, inference
+from kerastl.tasks import ClassificationTask, NerTask, inference
 from kerastl.training_run import run_training
 
 TRAIN = "sentence\tlabel\n" + "".join(f"{text}\t{label}\n" for text, label in [
@@ -80,3 +80,27 @@ def test_without_the_epoch_metrics_keras_computes_the_validation_loss(tiny_backb
     history = task.fit(tmp_path / "train.tsv", validation=tmp_path / "dev.tsv", epochs=1, batch_size=2, verbose=0,
                        calibrate=False)
     assert set(history.history) >= {"val_loss", "val_accuracy"}
+
+
+CONLL_TRAIN = "John B-PER\nlives O\nin O\nBerlin B-LOC\n\nthe O\ndog O\nwon O\n\nMary B-PER\nmet O\nPaul B-PER\n"
+CONLL_VALIDATION = "Anna B-PER\nwent O\nto O\nParis B-LOC\n\nthe O\ncat O\nslept O\n\nTom B-PER\nwon O\n"
+
+
+def test_ner_runs_the_model_on_validation_once_per_epoch_with_calibration(tiny_backbone, tmp_path, monkeypatch):
+    (tmp_path / "train.txt").write_text(CONLL_TRAIN, encoding="utf-8")
+    (tmp_path / "dev.txt").write_text(CONLL_VALIDATION, encoding="utf-8")
+    rows_forwarded, forward = [], NerTask.forward
+
+    def counting_forward(self, batch):
+        rows_forwarded.append(int(batch["words"].nrows()))
+        return forward(self, batch)
+
+    monkeypatch.setattr(NerTask, "forward", counting_forward)
+    summary = run_training("ner", tmp_path / "train.txt", tmp_path / "run", validation=tmp_path / "dev.txt",
+                           task_options={"backbone": str(tiny_backbone), "max_length": 16, "scheme": "iob2"},
+                           epochs=2, batch_size=2, verbose=0, train_sample=0, calibrate=True)
+    # The calibration tries temperatures on the last epoch's sub-token logits, and the final
+    # metrics decode them at the fitted temperature: no pass beyond one per epoch.
+    assert sum(rows_forwarded) == 2 * 3
+    assert summary["calibration"]["method"] == "temperature"
+    assert headline_metrics(summary["validation"]).keys() == summary["per_epoch"][-1]["validation"].keys()

@@ -11,7 +11,8 @@ task plugs in through three hooks (see `kerastl.tasks.Task`):
 
 Inside `reused_outputs(task)` the loop remembers its outputs: a training run predicts its
 validation records after the last epoch, again to calibrate and again for its final metrics,
-and the model runs once for the three.
+and the model runs once for the three (NER too: its outputs are sub-token logits, and the
+temperature calibration tries is applied in `decode`).
 """
 
 import contextlib
@@ -51,7 +52,7 @@ def _remembered_outputs(task, features, batch_size, forward_options):
         return _forward_all(task, features, batch_size, forward_options)
     weights = weights_fingerprint(task.model)
     key = (weights, _features_digest(features), batch_size, repr(sorted(forward_options.items())),
-           _forward_state(task))
+           json.dumps(task.forward_state(), sort_keys=True, default=str))
     for stale in [known for known in memo if known[0] != weights]:
         del memo[stale]
     if key not in memo:
@@ -64,10 +65,9 @@ def reused_outputs(task):
     """Within the block, `predict_outputs` runs the model once for the same rows, options and weights.
 
     A repeated call returns the outputs of the first as long as the features of the rows, the
-    batch size, the forward options and the model's weights (`weights_fingerprint`) are the
-    same, and, for a task with its own `forward`, its config too (a NER task's decoding reads
-    its temperature); the base `forward` reads only the model. Outputs of earlier weights are
-    dropped at the next call. Blocks nest: an inner block shares the outer one's memory.
+    batch size, the forward options, the model's weights (`weights_fingerprint`) and what else
+    the task's `forward` reads (`Task.forward_state`) are the same. Outputs of earlier weights
+    are dropped at the next call. Blocks nest: an inner block shares the outer one's memory.
     """
     if getattr(task, "_output_memo", None) is not None:
         yield
@@ -112,15 +112,6 @@ def _features_digest(features):
             digest.update(array.tobytes() if array.dtype != object else repr(array.tolist()).encode())
     return digest.hexdigest()
 
-
-def _forward_state(task):
-    """What a task's `forward` may read besides the model: nothing for the base `forward`, the
-    task's config for one of its own."""
-    from kerastl.tasks.task import Task
-
-    if type(task).forward is Task.forward:
-        return None
-    return json.dumps(task.get_config(), sort_keys=True, default=str)
 
 
 def padded_batch(features, pad_id):

@@ -24,6 +24,7 @@ The hooks a subclass defines, in one place (required ones marked *):
 | `head_size()` * | `load`: the model's output width the config implies | - |
 | `inference_features(records)` | `predict_outputs` | `encode(records, with_targets=False)` features |
 | `forward(batch, **options)` | `predict_outputs`, one batch of rows | the model on padded `token_ids` |
+| `forward_state()` | `reused_outputs`: what else `forward` reads, so outputs are reused only while it holds | nothing with the default `forward`, else the task's config |
 | `loss_comes_from_outputs()`, `loss_from_outputs(records, outputs)` | each epoch's `val_loss`, from the epoch's prediction pass | with the default `forward` and one output vector per example: `loss()` on the outputs; otherwise Keras runs a validation pass of its own |
 | `decode(outputs, records)` * | `predict`, `evaluate` | - |
 | `score(records, predictions)` * | `evaluate` | - |
@@ -180,6 +181,19 @@ class Task:
         outputs = self._traced_call(inference.padded_batch(batch, self.pad_id))
         lengths = batch["token_ids"].row_lengths().numpy()
         return [row[:length] if row.ndim == 2 else row for row, length in zip(outputs, lengths)]
+
+    def forward_state(self):
+        """What `forward` reads besides the model and its options, JSON-ready (see `reused_outputs`).
+
+        Inside `kerastl.tasks.inference.reused_outputs` outputs are reused while this is the
+        same. The default `forward` reads only the model (None); for a task with its own
+        `forward` the default is the whole config. A task whose `decode` applies part of its
+        config (a temperature, a decoding rule) leaves that part out, so changing it reuses
+        the model's outputs.
+        """
+        if type(self).forward is Task.forward:
+            return None
+        return self.get_config()
 
     def decode(self, outputs, records):
         """Turn per-record outputs (in record order) into typed predictions (required)."""

@@ -82,17 +82,28 @@ def test_the_fingerprint_follows_every_weight(sentiment):
     assert weights_fingerprint(sentiment.model) == fingerprint
 
 
-def test_a_task_with_its_own_forward_runs_again_when_its_config_changes(tiny_backbone, forwarded_rows):
+def test_ner_reuses_its_logits_at_any_temperature_and_runs_again_when_forward_reads_a_change(tiny_backbone,
+                                                                                             forwarded_rows):
     task = NerTask(str(tiny_backbone), scheme="iob2", max_length=16)
     task.prepare(task.read(SENTENCES))
     records = task.read(SENTENCES)
     with reused_outputs(task):
+        cold = task.predict(records)
+        task.temperature = 3.0  # applied in `decode`, to the same sub-token logits
+        reused = task.predict(records)
+        task.window_stride = 2  # `forward` cuts windows with it: a new pass
         task.predict(records)
-        task.predict(records)
-        task.predict_outputs(records, token_logits=True)  # other forward options
-        task.temperature = 3.0  # NER decodes in its forward, with the temperature
-        task.predict(records)
-    assert forwarded_rows == [2, 2, 2]
+    assert forwarded_rows == [2, 2]
+    task.window_stride = None
+    fresh = task.predict(records)  # outside the block, at temperature 3
+    task.temperature = 1.0
+
+    def scores(predictions):
+        return [entity.score for prediction in predictions for entity in prediction.entities]
+
+    assert [p.tags for p in reused] == [p.tags for p in fresh] == [p.tags for p in cold]
+    assert scores(reused) == pytest.approx(scores(fresh), abs=1e-6)
+    assert scores(reused) != pytest.approx(scores(cold), abs=1e-3)  # the temperature was applied
 
 
 def test_blocks_nest_and_the_memory_ends_with_the_outer_block(sentiment, forwarded_rows):

@@ -50,7 +50,7 @@ def test_fit_with_validation_calibrates_the_entity_scores(calibrated):
 
 def test_entity_scores_are_mean_word_tag_probabilities_at_the_temperature(calibrated):
     task, records = calibrated
-    logits = task.predict_outputs(records, token_logits=True)
+    logits = task.predict_outputs(records)  # sub-token logits
     first_sub_tokens = align_words(task.tokenizer, [r["words"] for r in records])["is_first"].to_list()
     fitted, tags = task.temperature, None
     for temperature in (fitted, 4.0):

@@ -22,14 +22,19 @@ from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_w
     sparse_crossentropy
 from kerastl.tasks.labels import LabelSet
 from kerastl.tasks.ner.entity import Entity
-from kerastl.tasks.ner.graph import (entities_in_graph, tag_words_in_graph, tags_from_token_logits_in_graph,
-                                     token_logits_in_graph)
+from kerastl.tasks.ner.graph import entities_in_graph, tags_from_token_logits_in_graph, token_logits_in_graph
 from kerastl.tasks.ner.prediction import NerPrediction
 from kerastl.tasks.registry import register_task
 from kerastl.tasks.task import Task
 
 #: The target of sub-tokens that carry no label (ignored by the loss).
 IGNORED = -1
+
+#: Config entries `decode` applies to the model's sub-token logits (`forward` does not read them).
+_APPLIED_IN_DECODE = ("temperature", "decoding", "word_pooling", "output_scheme")
+
+#: Records decoded per graph call: the tag probabilities are padded to the longest sentence of a chunk.
+DECODE_CHUNK = 1024
 
 
 @register_task("ner")
@@ -124,6 +129,7 @@ class NerTask(Task):
         self.window_stride = window_stride
         self.class_weight = check_class_weight(class_weight)
         self.temperature = check_temperature(temperature)
+        self._traced_tags = {}  # see `_traced_tagging`
 
     def get_config(self):
         config = super().get_config()
@@ -260,38 +266,33 @@ class NerTask(Task):
     # === Inference ===
 
     def inference_features(self, records):
-        """The words of each record; windows, sub-tokens and tags come in the graph (`tag_words_in_graph`)."""
+        """The words of each record; windows and sub-tokens come in the graph (`forward`)."""
         return {"words": words_tensor([record["words"] for record in records])}
 
-    def forward(self, batch, token_logits=False):
-        """Tag one batch of sentences in the graph; one dict of numpy arrays per sentence.
+    def forward(self, batch):
+        """The sub-token logits of one batch of sentences, computed in the graph; one array
+        `(tokens, tags)` per sentence (windows over long sentences merged back).
 
-        With `token_logits`, return each sentence's sub-token logits instead (an array
-        `(tokens, tags)`), what `calibrate` tries temperatures on.
+        Tags and entities come from them in `decode`, at the task's temperature, so trying
+        temperatures (`calibrate`) does not run the model again.
         """
         if self._traced_call is None:
-            words_spec = tf.RaggedTensorSpec([None, None], tf.string)
-            self._traced_call = {
-                "tags": tf.function(lambda words, temperature: tag_words_in_graph(self, words, temperature),
-                                    input_signature=[words_spec, tf.TensorSpec([], tf.float32)], autograph=False),
-                "token_logits": tf.function(
-                    lambda words: token_logits_in_graph(self, align_words(self.tokenizer, words)),
-                    input_signature=[words_spec], autograph=False),
-            }
-        if token_logits:
-            logits = self._traced_call["token_logits"](batch["words"])
-            return np.split(logits.flat_values.numpy(), logits.row_splits.numpy()[1:-1])
-        tagged = self._traced_call["tags"](batch["words"], tf.constant(self.temperature, tf.float32))
-        rows = {name: np.split(value.flat_values.numpy(), value.row_splits.numpy()[1:-1])
-                for name, value in tagged.items()}
-        return [dict(zip(rows, values)) for values in zip(*rows.values())]
+            self._traced_call = tf.function(
+                lambda words: token_logits_in_graph(self, align_words(self.tokenizer, words)),
+                input_signature=[tf.RaggedTensorSpec([None, None], tf.string)], autograph=False)
+        logits = self._traced_call(batch["words"])
+        return np.split(logits.flat_values.numpy(), logits.row_splits.numpy()[1:-1])
+
+    def forward_state(self):
+        """The config without what `decode` applies to the logits (temperature, decoding, pooling, scheme)."""
+        return {name: value for name, value in self.get_config().items() if name not in _APPLIED_IN_DECODE}
 
     # === Results ===
 
     def decode(self, outputs, records):
         names, types = self.label_set.names, self.entity_types
         predictions = []
-        for record, tagged in zip(records, outputs):
+        for record, tagged in zip(records, self._tagger(records, outputs)(self.temperature)):
             text, offsets = _text_and_offsets(record)
             entities = [
                 Entity(type=types[kind], text=text[offsets[start][0] : offsets[end - 1][1]], start_word=int(start),
@@ -344,24 +345,63 @@ class NerTask(Task):
 
     def _entity_scorer(self, records):
         """A function of a temperature: `(scores, right)` of the entities predicted for `records`."""
-        outputs = self.predict_outputs(records, token_logits=True)
-        words = self.inference_features(records)["words"]
-        aligned = align_words(self.tokenizer, words)
-        logits = tf.RaggedTensor.from_row_lengths(np.concatenate(outputs), [len(rows) for rows in outputs])
-        tag = tf.function(lambda t: tags_from_token_logits_in_graph(self, logits, aligned, words, t),
-                          input_signature=[tf.TensorSpec([], tf.float32)], autograph=False)
+        tag = self._tagger(records, self.predict_outputs(records))
         types = self.entity_types
         gold = [{(span.type, span.start, span.end) for span in tags_to_spans(self.iob2_tags(record))}
                 for record in records]
 
         def score_entities(temperature):
-            tagged = tag(tf.constant(temperature, tf.float32))
-            kinds, starts, ends = (tagged[name].to_list() for name in ("entity_type", "entity_start", "entity_end"))
-            right = [(types[kind], start, end) in gold[row] for row in range(len(gold))
-                     for kind, start, end in zip(kinds[row], starts[row], ends[row])]
-            return np.clip(tagged["entity_score"].flat_values.numpy(), 0.0, 1.0), np.asarray(right, bool)
+            tagged = tag(temperature)
+            right = [(types[kind], start, end) in gold[row] for row, sentence in enumerate(tagged)
+                     for kind, start, end in zip(sentence["entity_type"], sentence["entity_start"],
+                                                 sentence["entity_end"])]
+            scores = np.concatenate([sentence["entity_score"] for sentence in tagged] + [np.zeros(0, np.float32)])
+            return np.clip(scores, 0.0, 1.0), np.asarray(right, bool)
 
         return score_entities
+
+    def _tagger(self, records, outputs):
+        """A function of a temperature: the tags and entities of `records` from their sub-token
+        logits (`outputs`, one `forward` array per record), one dict of numpy arrays per record.
+
+        The words are aligned once; each call decodes in the graph (`tags_from_token_logits_in_graph`),
+        `DECODE_CHUNK` records at a time.
+        """
+        chunks = []
+        for start in range(0, len(records), DECODE_CHUNK):
+            logits = outputs[start : start + DECODE_CHUNK]
+            words = words_tensor([record["words"] for record in records[start : start + DECODE_CHUNK]])
+            chunks.append((tf.RaggedTensor.from_row_lengths(np.concatenate(logits), [len(row) for row in logits]),
+                           align_words(self.tokenizer, words), words))
+
+        def tag(temperature):
+            tagged = []
+            for logits, aligned, words in chunks:
+                values = self._traced_tagging(aligned, words)(logits, aligned, words, tf.constant(temperature, tf.float32))
+                columns = {name: np.split(value.flat_values.numpy(), value.row_splits.numpy()[1:-1])
+                           for name, value in values.items()}
+                tagged.extend(dict(zip(columns, row)) for row in zip(*columns.values()))
+            return tagged
+
+        return tag
+
+    def _traced_tagging(self, aligned, words):
+        """`tags_from_token_logits_in_graph` as one `tf.function` for chunks of any size, traced
+        once per decoding rule, word pooling and tag set (what the trace reads from the task)."""
+        key = (self.decoding, self.word_pooling, tuple(self.label_set.names))
+        if key not in self._traced_tags:
+            def ragged(value):
+                return tf.RaggedTensorSpec([None] * len(value.shape), value.dtype, ragged_rank=1,
+                                           row_splits_dtype=value.row_splits.dtype)
+
+            self._traced_tags[key] = tf.function(
+                lambda logits, aligned, words, temperature: tags_from_token_logits_in_graph(
+                    self, logits, aligned, words, temperature),
+                input_signature=[tf.RaggedTensorSpec([None, None, len(self.label_set)], tf.float32, ragged_rank=1),
+                                 {name: ragged(value) for name, value in aligned.items()},
+                                 ragged(words), tf.TensorSpec([], tf.float32)],
+                autograph=False)
+        return self._traced_tags[key]
 
     # === Serving ===
 
