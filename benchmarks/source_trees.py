@@ -6,7 +6,11 @@ For every repetition and every tree (A B A B ...), in fresh processes with the t
 - `kerastl train sentiment` on a random SST-2 subset with validation data, from command start
   to saved model (wall time of the whole command, reading, tracing and report included);
 - `predict` throughput of that sentiment model on the SST-2 dev set;
-- `predict` throughput of an NER model (trained once per tree, 1 epoch) on CoNLL-2003 eng.testa.
+- `predict` throughput of an NER model (trained once per tree, 1 epoch) on CoNLL-2003 eng.testa;
+- `kerastl train ner` on the first `--ner-sentences` sentences of eng.train with eng.testa as
+  validation (1 epoch, calibration included), whole command.
+
+`--jobs` picks some of them (default: all).
 
 Prints one JSON object: every measurement, then per tree the median and the spread (min, max).
 
@@ -37,6 +41,9 @@ print(json.dumps({"examples": len(records), "seconds": time.perf_counter() - sta
 """
 
 
+JOBS = ("train_sentiment_seconds", "sentiment_predict_per_s", "ner_predict_per_s", "train_ner_seconds")
+
+
 def write_subset(source, target, limit, seed):
     """The first line (header) and a `random.Random(seed)` sample of `limit` other lines."""
     header, *rows = Path(source).read_text(encoding="utf-8").splitlines(keepends=True)
@@ -50,10 +57,15 @@ def write_sentences(source, target, limit):
 
 
 def run(tree, *args):
-    """Run `python *args` with `tree` first on PYTHONPATH; return (seconds, stdout)."""
+    """Run `python *args` with `tree` first on PYTHONPATH; return (seconds, stdout).
+
+    The process starts in an empty folder: `python -m` and `-c` put the working directory
+    first on `sys.path`, so started in a kerastl checkout every tree would run that checkout.
+    """
     env = dict(os.environ, PYTHONPATH=str(Path(tree).resolve()), TF_CPP_MIN_LOG_LEVEL="3")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory(prefix="kerastl-cwd-") as empty:
+        result = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, cwd=empty)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{tree}: {' '.join(args)} failed:\n{result.stderr[-3000:]}")
@@ -80,26 +92,42 @@ def main():
     parser.add_argument("--ner-sentences", type=int, default=500)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--jobs", default=",".join(JOBS), help=f"comma-separated, of {', '.join(JOBS)}")
     args = parser.parse_args()
-    trees = dict(item.split("=", 1) for item in args.trees.split(","))
+    jobs = args.jobs.split(",")
+    unknown = sorted(set(jobs) - set(JOBS))
+    if unknown:
+        parser.error(f"unknown jobs {unknown}; choose from {', '.join(JOBS)}")
+    trees = {name: str(Path(path).resolve()) for name, path in (item.split("=", 1) for item in args.trees.split(","))}
+    args.sst2, args.conll = Path(args.sst2).resolve(), Path(args.conll).resolve()
     work = Path(tempfile.mkdtemp(prefix="kerastl-trees-"))
     subset, ner_train = work / "sst2_subset.tsv", work / "ner_train.conll"
     write_subset(Path(args.sst2) / "train.tsv", subset, args.limit, args.seed)
     write_sentences(Path(args.conll) / "eng.train", ner_train, args.ner_sentences)
-    results = {name: {"train_sentiment_seconds": [], "sentiment_predict_per_s": [], "ner_predict_per_s": []}
-               for name in trees}
-    for name, tree in trees.items():
-        run(tree, "-m", "kerastl", "train", "ner", "--train", str(ner_train), "--epochs", "1",
-            "--output", str(work / f"ner-{name}"))
+    results = {name: {job: [] for job in jobs} for name in trees}
+    if "ner_predict_per_s" in jobs:
+        for name, tree in trees.items():
+            run(tree, "-m", "kerastl", "train", "ner", "--train", str(ner_train), "--epochs", "1",
+                "--output", str(work / f"ner-{name}"))
     for repeat in range(args.repeats):
         for name, tree in trees.items():
+            measured = results[name]
             model = work / f"sentiment-{name}-{repeat}"
-            seconds, _ = run(tree, "-m", "kerastl", "train", "sentiment", "--train", str(subset), "--validation",
-                             str(Path(args.sst2) / "dev.tsv"), "--epochs", "1", "--output", str(model))
-            results[name]["train_sentiment_seconds"].append(seconds)
-            results[name]["sentiment_predict_per_s"].append(predict_rate(tree, model, Path(args.sst2) / "dev.tsv"))
-            results[name]["ner_predict_per_s"].append(
-                predict_rate(tree, work / f"ner-{name}", Path(args.conll) / "eng.testa"))
+            if {"train_sentiment_seconds", "sentiment_predict_per_s"} & set(jobs):
+                seconds, _ = run(tree, "-m", "kerastl", "train", "sentiment", "--train", str(subset), "--validation",
+                                 str(Path(args.sst2) / "dev.tsv"), "--epochs", "1", "--output", str(model))
+                if "train_sentiment_seconds" in jobs:
+                    measured["train_sentiment_seconds"].append(seconds)
+            if "sentiment_predict_per_s" in jobs:
+                measured["sentiment_predict_per_s"].append(predict_rate(tree, model, Path(args.sst2) / "dev.tsv"))
+            if "ner_predict_per_s" in jobs:
+                measured["ner_predict_per_s"].append(
+                    predict_rate(tree, work / f"ner-{name}", Path(args.conll) / "eng.testa"))
+            if "train_ner_seconds" in jobs:
+                seconds, _ = run(tree, "-m", "kerastl", "train", "ner", "--train", str(ner_train), "--validation",
+                                 str(Path(args.conll) / "eng.testa"), "--epochs", "1",
+                                 "--output", str(work / f"ner-validated-{name}-{repeat}"))
+                measured["train_ner_seconds"].append(seconds)
             print(f"repeat {repeat + 1} {name}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in results[name].items()),
                   file=sys.stderr, flush=True)
     print(json.dumps({"trees": trees, "repeats": args.repeats, "limit": args.limit,

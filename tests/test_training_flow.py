@@ -104,3 +104,32 @@ def test_ner_runs_the_model_on_validation_once_per_epoch_with_calibration(tiny_b
     assert sum(rows_forwarded) == 2 * 3
     assert summary["calibration"]["method"] == "temperature"
     assert headline_metrics(summary["validation"]).keys() == summary["per_epoch"][-1]["validation"].keys()
+
+
+@pytest.mark.parametrize("class_weight", [None, {"PER": 3.0}], ids=["unweighted", "weighted"])
+def test_ner_validation_loss_is_keras_loss_on_the_sub_token_logits(tiny_backbone, tmp_path, monkeypatch, class_weight):
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    from kerastl.reporting import EpochMetricsCallback
+
+    keras_passes = []
+    evaluate = TensorFlowTrainer.evaluate
+    monkeypatch.setattr(TensorFlowTrainer, "evaluate",
+                        lambda self, *args, **kwargs: keras_passes.append(1) or evaluate(self, *args, **kwargs))
+    (tmp_path / "train.txt").write_text(CONLL_TRAIN, encoding="utf-8")
+    (tmp_path / "dev.txt").write_text(CONLL_VALIDATION, encoding="utf-8")
+    task = NerTask(str(tiny_backbone), max_length=16, scheme="iob2", class_weight=class_weight)
+    validation = task.read(tmp_path / "dev.txt")
+    callback = EpochMetricsCallback(task, validation, train_sample=0, verbose=False)
+    history = task.fit(tmp_path / "train.txt", validation=validation, epochs=2, batch_size=2, verbose=0,
+                       callbacks=[callback], calibrate=False)
+
+    assert keras_passes == [], "Keras ran a validation pass of its own"
+    assert history.history["val_loss"] == [entry["val_loss"] for entry in callback.epochs]
+    # Every sentence fits one window, so Keras' loss on one batch of all of them is the same number.
+    features, targets = task.encode(validation, with_targets=True)
+    from kerastl.tasks.inference import padded_batch
+
+    logits = task.model(padded_batch(features, task.pad_id), training=False)
+    expected = float(task.loss()(targets.to_tensor(-1), logits))
+    assert callback.epochs[-1]["val_loss"] == pytest.approx(expected, rel=1e-5)

@@ -25,7 +25,7 @@ The hooks a subclass defines, in one place (required ones marked *):
 | `inference_features(records)` | `predict_outputs` | `encode(records, with_targets=False)` features |
 | `forward(batch, **options)` | `predict_outputs`, one batch of rows | the model on padded `token_ids` |
 | `forward_state()` | `reused_outputs`: what else `forward` reads, so outputs are reused only while it holds | nothing with the default `forward`, else the task's config |
-| `loss_comes_from_outputs()`, `loss_from_outputs(records, outputs)` | each epoch's `val_loss`, from the epoch's prediction pass | with the default `forward` and one output vector per example: `loss()` on the outputs; otherwise Keras runs a validation pass of its own |
+| `loss_comes_from_outputs()`, `loss_from_outputs(records, outputs)` | each epoch's `val_loss`, from the epoch's prediction pass | with the default `forward` and one output vector per example: `loss()` on the outputs (NER defines its own, on sub-token logits); otherwise Keras runs a validation pass of its own |
 | `decode(outputs, records)` * | `predict`, `evaluate` | - |
 | `score(records, predictions)` * | `evaluate` | - |
 | `calibrate(records)` | `fit`, after training, on the validation records | nothing |

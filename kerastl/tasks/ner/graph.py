@@ -1,4 +1,4 @@
-"""NER inference in TensorFlow ops, written once: `predict` runs it in batches, the export serves it.
+"""NER inference in TensorFlow ops, written once: `predict` runs it, the export serves it.
 
 `tag_words_in_graph` goes from words to tags and entities: tokenize each word, cut sentences
 longer than the model takes into the task's overlapping windows and merge their outputs back
@@ -10,7 +10,9 @@ the temperature changes the scores only, not the tags: each word's argmax is the
 the best "valid" path (a path's log-probability is the sum of its logits divided by T, minus
 per-word constants). With "mean" pooling a word's tag can change with the temperature.
 `entities_in_graph` adds what an export needs on top: word splitting of raw texts and the
-entities' text and character offsets.
+entities' text and character offsets. `NerTask.predict` runs the two halves apart: its `forward`
+computes the sub-token logits batch by batch, its `decode` the tags and entities at the task's
+temperature, so calibration tries temperatures on logits the model computed once.
 """
 
 import tensorflow as tf
@@ -66,7 +68,8 @@ def token_logits_in_graph(task, aligned):
 def tags_from_token_logits_in_graph(task, token_logits, aligned, words, temperature=None):
     """`tag_words_in_graph`'s result from sub-token logits (`token_logits_in_graph` output).
 
-    `NerTask.calibrate` runs this on logits computed once to try temperatures.
+    `NerTask.decode` runs this on `NerTask.forward`'s logits at the task's temperature, and
+    `NerTask.calibrate` on the same logits at each temperature it tries.
 
     Args:
         task: a trained `kerastl.tasks.NerTask`.

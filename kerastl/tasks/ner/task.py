@@ -217,6 +217,14 @@ class NerTask(Task):
                                                 self.max_length)}
         if not with_targets:
             return features, None
+        ignored = SpecialTokens(start=IGNORED if special.start is not None else None,
+                                end=IGNORED if special.end is not None else None, pad=IGNORED)
+        targets = window_values_in_graph(self._subtoken_targets(records, aligned), starts, ends)
+        return features, pack_token_ids(targets, ignored, self.max_length)
+
+    def _subtoken_targets(self, records, aligned):
+        """Each sentence's tag id per sub-token of `aligned` (`align_words` of its words), `IGNORED`
+        on the sub-tokens `label_subtokens` leaves unlabeled; ragged int32 `(sentences, tokens)`."""
         word_tags = np.concatenate(
             [np.asarray([self.label_set.id_of(tag, r.get("where")) for tag in self.iob2_tags(r)], np.int32)
              for r in records] + [np.zeros(0, np.int32)]
@@ -227,10 +235,7 @@ class NerTask(Task):
         targets = word_tags[word_ids.flat_values.numpy() + word_starts[sentence_of_token]]
         labeled = aligned["is_first" if self.label_subtokens == "first" else "is_labeled"]
         targets = np.where(labeled.flat_values.numpy(), targets, IGNORED)
-        targets = tf.RaggedTensor.from_row_splits(targets.astype(np.int32), word_ids.row_splits)
-        ignored = SpecialTokens(start=IGNORED if special.start is not None else None,
-                                end=IGNORED if special.end is not None else None, pad=IGNORED)
-        return features, pack_token_ids(window_values_in_graph(targets, starts, ends), ignored, self.max_length)
+        return tf.RaggedTensor.from_row_splits(targets.astype(np.int32), word_ids.row_splits)
 
     def window_size_and_stride(self):
         """`(size, stride)` of the windows over long sentences, in sub-tokens (special ones left out)."""
@@ -282,6 +287,22 @@ class NerTask(Task):
                 input_signature=[tf.RaggedTensorSpec([None, None], tf.string)], autograph=False)
         logits = self._traced_call(batch["words"])
         return np.split(logits.flat_values.numpy(), logits.row_splits.numpy()[1:-1])
+
+    def loss_comes_from_outputs(self):
+        """True: `forward`'s sub-token logits give the loss (`loss_from_outputs`)."""
+        return True
+
+    def loss_from_outputs(self, records, outputs):
+        """`loss()` over the labeled sub-tokens of `records`, from their `forward` logits.
+
+        All sub-tokens are one batch for the loss: with `class_weight` a weighted mean, else the
+        mean. A sub-token of a sentence longer than `max_length` counts once, with its merged
+        logits, where Keras' own validation pass counts it in each window that holds it.
+        """
+        targets = self._subtoken_targets(records, align_words(self.tokenizer, words_tensor(
+            [record["words"] for record in records])))
+        logits = np.concatenate(outputs + [np.zeros((0, len(self.label_set)), np.float32)])
+        return float(keras.ops.convert_to_numpy(self.loss()(targets.flat_values[None], logits[None])))
 
     def forward_state(self):
         """The config without what `decode` applies to the logits (temperature, decoding, pooling, scheme)."""
