@@ -3,14 +3,26 @@
 import numpy as np
 import pytest
 
-from kerastl.reporting import headline_metrics
+from kerastl.reporting import EpochMetricsCallback, headline_metrics
 from kerastl.tasks import ClassificationTask, NerTask, inference
+from kerastl.tasks.inference import padded_batch
 from kerastl.training_run import run_training
 
 TRAIN = "sentence\tlabel\n" + "".join(f"{text}\t{label}\n" for text, label in [
     ("a wonderful film", "positive"), ("the best movie", "positive"), ("an awful film", "negative"),
     ("the worst movie", "negative"), ("great music", "positive"), ("dull music", "negative")])
 VALIDATION = "sentence\tlabel\ngreat film\tpositive\nawful music\tnegative\nthe best music\tpositive\n"
+
+
+@pytest.fixture
+def keras_passes(monkeypatch):
+    """One entry per validation pass Keras runs itself (`evaluate`, as `fit` runs it)."""
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    passes, evaluate = [], TensorFlowTrainer.evaluate
+    monkeypatch.setattr(TensorFlowTrainer, "evaluate",
+                        lambda self, *args, **kwargs: passes.append(1) or evaluate(self, *args, **kwargs))
+    return passes
 
 
 @pytest.mark.parametrize("calibrate", [False, True], ids=["no-calibrate", "calibrate"])
@@ -47,25 +59,23 @@ def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_bac
     assert summary["report_items"], "the report figures come from the last epoch's predictions"
 
 
-def test_the_validation_loss_comes_from_the_epoch_prediction_pass(tiny_backbone, tmp_path, monkeypatch):
-    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+def fit_with_epoch_metrics(task, train, validation, keras_passes):
+    """Fit 2 epochs with `EpochMetricsCallback`; check Keras ran no validation pass and its
+    `History` holds the callback's `val_loss`. Returns the validation records and the callback."""
+    records = task.read(validation)
+    callback = EpochMetricsCallback(task, records, train_sample=0, verbose=False)
+    history = task.fit(train, validation=records, epochs=2, batch_size=2, verbose=0, callbacks=[callback],
+                       calibrate=False)
+    assert keras_passes == [], "Keras ran a validation pass of its own"
+    assert history.history["val_loss"] == [entry["val_loss"] for entry in callback.epochs]
+    return records, callback
 
-    from kerastl.reporting import EpochMetricsCallback
 
-    keras_passes = []
-    evaluate = TensorFlowTrainer.evaluate
-    monkeypatch.setattr(TensorFlowTrainer, "evaluate",
-                        lambda self, *args, **kwargs: keras_passes.append(1) or evaluate(self, *args, **kwargs))
+def test_the_validation_loss_comes_from_the_epoch_prediction_pass(tiny_backbone, tmp_path, keras_passes):
     (tmp_path / "train.tsv").write_text(TRAIN, encoding="utf-8")
     (tmp_path / "dev.tsv").write_text(VALIDATION, encoding="utf-8")
     task = ClassificationTask(str(tiny_backbone), max_length=16)
-    validation = task.read(tmp_path / "dev.tsv")
-    callback = EpochMetricsCallback(task, validation, train_sample=0, verbose=False)
-    history = task.fit(tmp_path / "train.tsv", validation=validation, epochs=2, batch_size=2, verbose=0,
-                       callbacks=[callback], calibrate=False)
-
-    assert keras_passes == [], "Keras ran a validation pass of its own"
-    assert history.history["val_loss"] == [entry["val_loss"] for entry in callback.epochs]
+    validation, callback = fit_with_epoch_metrics(task, tmp_path / "train.tsv", tmp_path / "dev.tsv", keras_passes)
     logits = np.stack(task.predict_outputs(validation)).astype("float64")
     log_probabilities = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
     true_ids = task.label_set.ids(validation)
@@ -107,29 +117,14 @@ def test_ner_runs_the_model_on_validation_once_per_epoch_with_calibration(tiny_b
 
 
 @pytest.mark.parametrize("class_weight", [None, {"PER": 3.0}], ids=["unweighted", "weighted"])
-def test_ner_validation_loss_is_keras_loss_on_the_sub_token_logits(tiny_backbone, tmp_path, monkeypatch, class_weight):
-    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
-
-    from kerastl.reporting import EpochMetricsCallback
-
-    keras_passes = []
-    evaluate = TensorFlowTrainer.evaluate
-    monkeypatch.setattr(TensorFlowTrainer, "evaluate",
-                        lambda self, *args, **kwargs: keras_passes.append(1) or evaluate(self, *args, **kwargs))
+def test_ner_validation_loss_is_keras_loss_on_the_sub_token_logits(tiny_backbone, tmp_path, keras_passes,
+                                                                   class_weight):
     (tmp_path / "train.txt").write_text(CONLL_TRAIN, encoding="utf-8")
     (tmp_path / "dev.txt").write_text(CONLL_VALIDATION, encoding="utf-8")
     task = NerTask(str(tiny_backbone), max_length=16, scheme="iob2", class_weight=class_weight)
-    validation = task.read(tmp_path / "dev.txt")
-    callback = EpochMetricsCallback(task, validation, train_sample=0, verbose=False)
-    history = task.fit(tmp_path / "train.txt", validation=validation, epochs=2, batch_size=2, verbose=0,
-                       callbacks=[callback], calibrate=False)
-
-    assert keras_passes == [], "Keras ran a validation pass of its own"
-    assert history.history["val_loss"] == [entry["val_loss"] for entry in callback.epochs]
+    validation, callback = fit_with_epoch_metrics(task, tmp_path / "train.txt", tmp_path / "dev.txt", keras_passes)
     # Every sentence fits one window, so Keras' loss on one batch of all of them is the same number.
     features, targets = task.encode(validation, with_targets=True)
-    from kerastl.tasks.inference import padded_batch
-
     logits = task.model(padded_batch(features, task.pad_id), training=False)
     expected = float(task.loss()(targets.to_tensor(-1), logits))
     assert callback.epochs[-1]["val_loss"] == pytest.approx(expected, rel=1e-5)
