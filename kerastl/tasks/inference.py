@@ -4,7 +4,7 @@
 task plugs in through three hooks (see `kerastl.tasks.Task`):
 
 - `inference_features(records)`: what the model reads, one row per record (default: the
-  task's `encode` without targets);
+  task's `encode` without targets), and optionally each row's `length` to sort by;
 - `forward(batch, **options)`: one batch of rows in, one output per row out (default: the
   model on the padded token ids; translation generates, NER tags words in the graph);
 - `decode(outputs, records)`: the outputs, back in record order, into typed predictions.
@@ -145,7 +145,11 @@ def traced_call(model):
 
 
 def _row_lengths(features):
-    """The length of every row: of `token_ids`, or of the first ragged feature."""
+    """The length of every row, what batches are sorted by: the `length` feature when the task
+    gives one (NER: its words' sub-tokens), else the length of `token_ids` or of the first
+    ragged feature."""
+    if "length" in features:
+        return np.asarray(features["length"])
     ragged = features.get("token_ids")
     if not isinstance(ragged, tf.RaggedTensor):
         ragged = next(value for value in features.values() if isinstance(value, tf.RaggedTensor))

@@ -165,8 +165,9 @@ class Task:
     def inference_features(self, records):
         """What the model reads for `records`: a dict of tensors with one row per record.
 
-        The inference loop sorts rows by the length of `token_ids` (or of the first ragged
-        feature), batches them and hands each batch to `forward`.
+        The inference loop sorts rows by their `length` feature when there is one (e.g. the
+        sub-tokens of a row of words), else by the length of `token_ids` (or of the first
+        ragged feature), batches them and hands each batch to `forward`.
         """
         return self.encode(records, with_targets=False)[0]
 

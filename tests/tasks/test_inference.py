@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from kerastl.tasks import NerTask, SentimentTask, inference
+from kerastl.preprocessing.word_alignment import align_words
 from kerastl.tasks.inference import reused_outputs, weights_fingerprint
 
 REVIEWS = [("a wonderful film", "positive"), ("an awful film", "negative"), ("great music", "positive"),
@@ -114,3 +115,22 @@ def test_blocks_nest_and_the_memory_ends_with_the_outer_block(sentiment, forward
         sentiment.predict_outputs(records)
     sentiment.predict_outputs(records)
     assert forwarded_rows == [4, 4]
+
+
+def test_ner_batches_sentences_by_their_sub_tokens_not_their_words(tiny_backbone, monkeypatch):
+    task = NerTask(str(tiny_backbone), scheme="iob2", max_length=64)
+    task.prepare(task.read(SENTENCES))
+    sentences = [["Qwzxkvjpy", "Zxqvbjkw"], ["the", "dog", "won"], ["the", "dog"], ["Jqxzvk", "the", "dog", "won"]]
+    sub_tokens = align_words(task.tokenizer, sentences)["token_ids"].row_lengths().numpy().tolist()
+    by_words = sorted(range(len(sentences)), key=lambda row: len(sentences[row]))
+    by_sub_tokens = sorted(range(len(sentences)), key=lambda row: sub_tokens[row])
+    assert by_words != by_sub_tokens, sub_tokens  # the rare words split into many sub-tokens
+    forwarded, forward = [], NerTask.forward
+
+    def recording_forward(self, batch):
+        forwarded.extend(batch["words"].to_list())
+        return forward(self, batch)
+
+    monkeypatch.setattr(NerTask, "forward", recording_forward)
+    task.predict_outputs(task.read(sentences), batch_size=1)
+    assert [[word.decode() for word in row] for row in forwarded] == [sentences[row] for row in by_sub_tokens]
