@@ -19,8 +19,8 @@ class EpochMetricsCallback(keras.callbacks.Callback):
     `validation_predictions` and `validation_metrics`) and
     evaluates a fixed sample of the training records, so the training curves show the same
     metric for training and validation data. When the task's loss comes from its outputs
-    (`Task.loss_comes_from_outputs`), the same pass gives `val_loss` too, and `Trainer.fit`
-    leaves Keras no validation pass of its own to run.
+    (`Task.loss_comes_from_outputs`: classification, pairs, multi-label, NER), the same pass
+    gives `val_loss` too, and `Trainer.fit` leaves Keras no validation pass of its own to run.
 
     Args:
         task: the `kerastl.tasks.Task` being trained.
