@@ -401,7 +401,8 @@ class NerTask(Task):
         def tag(temperature):
             tagged = []
             for logits, aligned, words in chunks:
-                values = self._traced_tagging(aligned, words)(logits, aligned, words, tf.constant(temperature, tf.float32))
+                decode = self._traced_tagging(aligned, words)
+                values = decode(logits, aligned, words, tf.constant(temperature, tf.float32))
                 columns = {name: np.split(value.flat_values.numpy(), value.row_splits.numpy()[1:-1])
                            for name, value in values.items()}
                 tagged.extend(dict(zip(columns, row)) for row in zip(*columns.values()))
