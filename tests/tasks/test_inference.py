@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from kerastl.tasks import NerTask, SentimentTask, inference
 from kerastl.preprocessing.word_alignment import align_words
+from kerastl.tasks import NerTask, SentimentTask, inference
 from kerastl.tasks.inference import reused_outputs, weights_fingerprint
 
 REVIEWS = [("a wonderful film", "positive"), ("an awful film", "negative"), ("great music", "positive"),

@@ -302,8 +302,7 @@ class NerTask(Task):
         mean. A sub-token of a sentence longer than `max_length` counts once, with its merged
         logits, where Keras' own validation pass counts it in each window that holds it.
         """
-        targets = self._subtoken_targets(records, align_words(self.tokenizer, words_tensor(
-            [record["words"] for record in records])))
+        targets = self._subtoken_targets(records, align_words(self.tokenizer, [record["words"] for record in records]))
         logits = np.concatenate(outputs + [np.zeros((0, len(self.label_set)), np.float32)])
         return float(keras.ops.convert_to_numpy(self.loss()(targets.flat_values[None], logits[None])))
 
