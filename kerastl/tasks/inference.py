@@ -113,7 +113,6 @@ def _features_digest(features):
     return digest.hexdigest()
 
 
-
 def padded_batch(features, pad_id):
     """Pad a batch of ragged features to its longest row; add the `padding_mask` of `token_ids`."""
     from kerastl.export.serving_inputs import padded_inputs
