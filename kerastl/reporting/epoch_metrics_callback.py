@@ -15,12 +15,12 @@ class EpochMetricsCallback(keras.callbacks.Callback):
     """Record the losses and the task's field metric (accuracy, F1, BLEU...) each epoch.
 
     Keras reports the training loss and the task's `fit_metrics`; with validation records this
-    callback also predicts them (once an epoch: the last epoch's predictions and metrics stay in
-    `validation_predictions` and `validation_metrics`) and
-    evaluates a fixed sample of the training records, so the training curves show the same
-    metric for training and validation data. When the task's loss comes from its outputs
-    (`Task.loss_comes_from_outputs`: classification, pairs, multi-label, NER), the same pass
-    gives `val_loss` too, and `Trainer.fit` leaves Keras no validation pass of its own to run.
+    callback also predicts them (once an epoch: the last epoch's outputs stay in
+    `last_validation_outputs`, for calibration and the final metrics) and evaluates a fixed
+    sample of the training records, so the training curves show the same metric for training
+    and validation data. When the task's loss comes from its outputs (`Task.validation_loss`:
+    classification, pairs, multi-label, NER), the same pass gives `val_loss` too, and
+    `Trainer.fit` leaves Keras no validation pass of its own to run.
 
     Args:
         task: the `kerastl.tasks.Task` being trained.
@@ -59,9 +59,8 @@ class EpochMetricsCallback(keras.callbacks.Callback):
             self.sampled_train_records = Records(train_records[i] for i in chosen)
         self.metric = None
         self.epochs = []
-        #: The last epoch's validation predictions and full metrics (None before the first epoch).
-        self.validation_predictions = None
-        self.validation_metrics = None
+        #: The last epoch's `forward` outputs of `validation_records` (None before the first epoch).
+        self.last_validation_outputs = None
         self.record_file = Path(record_file) if record_file is not None else None
 
     def restore(self, finished_epochs):
@@ -85,14 +84,13 @@ class EpochMetricsCallback(keras.callbacks.Callback):
         logs.pop("learning_rate", None)
         entry["fit_metrics"] = {key: float(value) for key, value in logs.items()}
         if self.validation_records:
-            outputs = self.task.predict_outputs(self.validation_records, batch_size=self.batch_size)
-            self.validation_predictions = self.task.decode(outputs, self.validation_records)
+            outputs = self.last_validation_outputs = self.task.predict_outputs(self.validation_records,
+                                                                                batch_size=self.batch_size)
             if "val_loss" not in entry and self.reports_validation_loss():
-                entry["val_loss"] = self.task.loss_from_outputs(self.validation_records, outputs)
+                entry["val_loss"] = self.task.validation_loss(self.validation_records, outputs)
                 if keras_logs is not None:  # the same dict reaches `History` and the progress bar after us
                     keras_logs["val_loss"] = entry["val_loss"]
-            validation = self.validation_metrics = self.task.score(self.validation_records,
-                                                                   self.validation_predictions)
+            validation = self.task.score(self.validation_records, self.task.decode(outputs, self.validation_records))
             self.metric = self.metric or main_metric_name(self.task, validation)
             entry["validation"] = headline_metrics(validation)
             if self.sampled_train_records:
@@ -110,8 +108,8 @@ class EpochMetricsCallback(keras.callbacks.Callback):
 
     def reports_validation_loss(self):
         """True when this callback gives each epoch's `val_loss` from its own prediction pass
-        (`Task.loss_from_outputs`), so `fit` needs no validation pass of Keras' own."""
-        return bool(self.validation_records) and self.task.loss_comes_from_outputs()
+        (`Task.validation_loss`), so `fit` needs no validation pass of Keras' own."""
+        return bool(self.validation_records) and self.task.validation_loss is not None
 
     def best_epoch(self):
         """Return the best epoch so far as `{"epoch", "metric", "value", "on"}`, or None.
