@@ -47,6 +47,13 @@ class DataError(KerastlError, ValueError):
             text = f"{text.rstrip('.')}. Fix: {fix.rstrip('.')}."
         super().__init__(text)
 
+    def naming_file_of(self, records):
+        """This error, located at the records' file when it names no place and they come from one file."""
+        paths = {getattr(record.get("where"), "path", None) for record in records}
+        if self.where is not None or len(paths) != 1 or None in paths:
+            return self
+        return DataError(self.message, where=Location(paths.pop()), fix=self.fix)
+
 
 class BackboneNotFoundError(KerastlError, ValueError):
     """A backbone name that is neither a folder, a bundled preset nor a hub handle."""

@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from kerastl.preprocessing.padding import padded_inputs
 from kerastl.preprocessing.pair_packing import pack_token_id_pairs
 from kerastl.preprocessing.special_tokens import SpecialTokens
 from kerastl.preprocessing.text_tokenization import pack_token_ids
@@ -62,9 +63,3 @@ def serving_pair_inputs(tokenizer, texts, text_pairs, max_length, with_segment_i
     if with_segment_ids:
         inputs["segment_ids"] = segment_ids.to_tensor(default_value=0, shape=tf.shape(inputs["token_ids"]))
     return inputs
-
-
-def padded_inputs(token_ids, pad_id):
-    """Pad ragged, packed `token_ids` into `{"token_ids", "padding_mask"}` (to the longest row)."""
-    dense = token_ids.to_tensor(default_value=pad_id)
-    return {"token_ids": dense, "padding_mask": tf.sequence_mask(token_ids.row_lengths(), maxlen=tf.shape(dense)[1])}

@@ -102,7 +102,9 @@ def load_task_folder(path, task_class=None):
 
 def check_consistency(task, folder):
     """Check a loaded model against its saved config; raise `ModelLoadError` if they differ."""
-    expected = task.head_size()
+    from kerastl.tasks.labelled_task import LabelledTask
+
+    expected = task.head_size() if isinstance(task, LabelledTask) else None
     found = _output_units(task.model)
     if expected is not None and found is not None and expected != found:
         raise ModelLoadError(
@@ -226,7 +228,7 @@ def _check_saved_class(folder, description, task_class):
     """Refuse a description whose task name was changed to another task than the one saved."""
     saved_class = description.get("task_class")
     expected = f"{task_class.__module__}.{task_class.__qualname__}"
-    known = {task_class.__qualname__, *getattr(task_class, "former_class_names", ())}
+    known = {task_class.__qualname__, *task_class.former_class_names}
     if isinstance(saved_class, str) and saved_class.rpartition(".")[2] not in known:
         raise ModelLoadError(
             f"{folder / TASK_FILE} names the task '{description['task']}' ({expected}) but the model was saved by "

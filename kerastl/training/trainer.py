@@ -38,6 +38,9 @@ class Trainer:
         self.strategy = resolve_distribution(distribution)
         #: The `BestEpoch` callback of the last `fit` (with early stopping or best-epoch restore).
         self.best_epoch = None
+        #: The `forward` outputs of the last `fit`'s validation records under its final weights
+        #: (None without validation data): what calibration and a run's final metrics decode.
+        self.validation_outputs = None
 
     def scope(self):
         """The strategy's scope (variables created inside are mirrored), or a no-op."""
@@ -95,8 +98,13 @@ class Trainer:
                     train_batches(task.seed), validation_data=validation_data, epochs=epochs, callbacks=callbacks,
                     verbose=verbose, shuffle=False,  # the dataset shuffles itself, grouped by length
                 )
-        if self.best_epoch is not None and self.best_epoch.restore_best:
+        restored = self.best_epoch is not None and self.best_epoch.restore_best \
+            and self.best_epoch.best_epoch not in (None, self.best_epoch.last_epoch)
+        if restored:
             self.best_epoch.restore(task.model)
+        self.validation_outputs = None if restored else _last_validation_outputs(validation_records, callbacks)
+        if validation_records is not None and self.validation_outputs is None:
+            self.validation_outputs = task.predict_outputs(validation_records, batch_size=batch_size * 2)
         return history
 
     def compile(self, total_steps, accumulate_steps=1):
@@ -105,7 +113,7 @@ class Trainer:
         task = self.task
         optimizer = warmup_cosine_adamw(task.learning_rate, total_steps, warmup_ratio=task.warmup_ratio,
                                         weight_decay=task.weight_decay, accumulate_steps=accumulate_steps)
-        task.model.compile(optimizer=optimizer, loss=task.loss(), metrics=task.fit_metrics())
+        task.model.compile(optimizer=optimizer, loss=task.loss(), metrics=list(task.fit_metrics))
         # Create the optimizer's slots now: created inside the first training step they would make
         # TensorFlow trace that step twice (about 5 s more before the first step finishes).
         optimizer.build(task.model.trainable_variables)
@@ -120,7 +128,7 @@ class Trainer:
             raise KerastlError("early stopping and keeping the best epoch need validation data to compare epochs "
                                "on. Fix: pass validation data (--validation), or drop --early-stopping-patience "
                                "and --restore-best.")
-        from kerastl.reporting import EpochMetricsCallback
+        from kerastl.training.epoch_metrics import EpochMetricsCallback
 
         epoch_metrics = next((c for c in callbacks if isinstance(c, EpochMetricsCallback)), None)
         if epoch_metrics is None:
@@ -133,10 +141,19 @@ def _validation_loss_reported(validation_records, callbacks):
     """True when a callback predicts `validation_records` after every epoch and gives `val_loss`
     from those outputs (`EpochMetricsCallback.reports_validation_loss`): a validation pass of
     Keras' own would run the model over them once more."""
-    from kerastl.reporting import EpochMetricsCallback
+    from kerastl.training.epoch_metrics import EpochMetricsCallback
 
     return any(isinstance(callback, EpochMetricsCallback) and callback.validation_records is validation_records
                and callback.reports_validation_loss() for callback in callbacks)
+
+
+def _last_validation_outputs(validation_records, callbacks):
+    """The last epoch's outputs of `validation_records` an `EpochMetricsCallback` kept, or None."""
+    from kerastl.training.epoch_metrics import EpochMetricsCallback
+
+    return next((callback.last_validation_outputs for callback in callbacks
+                 if isinstance(callback, EpochMetricsCallback) and callback.validation_records is validation_records),
+                None)
 
 
 def _sorted_by_length(features, targets):

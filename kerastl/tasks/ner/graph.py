@@ -17,7 +17,7 @@ temperature, so calibration tries temperatures on logits the model computed once
 
 import tensorflow as tf
 
-from kerastl.export.serving_inputs import padded_inputs
+from kerastl.preprocessing.padding import padded_inputs
 from kerastl.preprocessing import SpecialTokens
 from kerastl.preprocessing.sliding_windows import merge_windows_in_graph, window_spans_in_graph, window_values_in_graph
 from kerastl.preprocessing.text_tokenization import pack_token_ids

@@ -436,7 +436,7 @@ class TranslationTask(Task):
         """Tokenize a `tf.string` batch in the graph as `encode` tokenizes sources."""
         if not self.seq2seq:
             return super().serving_inputs(texts)
-        from kerastl.export.serving_inputs import padded_inputs
+        from kerastl.preprocessing.padding import padded_inputs
 
         special = self._special_ids()
         ids = packed_ids_in_graph(self.tokenizer, texts, special["encoder_start"], special["end"], self.max_length)
