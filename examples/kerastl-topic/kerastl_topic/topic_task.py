@@ -2,7 +2,7 @@
 
 import keras
 
-from kerastl.layers import ClassificationHead
+from kerastl.layers import ClassificationHead, text_inputs
 from kerastl.tasks import ClassificationTask
 
 
@@ -39,7 +39,7 @@ class TopicTask(ClassificationTask):
         return super().read_file(path, text_column=text_column, label_column=label_column or "topic", **options)
 
     def build_model(self, encoder):
-        inputs = self.model_inputs()
+        inputs = text_inputs()
         pooled = encoder(inputs)["pooled_output"]
         head = ClassificationHead(len(self.label_set), dropout=self.dropout, hidden_dim=self.head_width,
                                   name="topic_head")
