@@ -9,7 +9,7 @@ import json
 from typing import List, Optional, Sequence, Union
 
 from kerastl.data.jsonl_reader import read_jsonl
-from kerastl.data.table_reader import Column, _choose_delimiter, read_columns
+from kerastl.data.table_reader import Column, choose_delimiter, read_columns
 from kerastl.data.text_file import read_text_lines
 from kerastl.errors import DataError, Location
 
@@ -185,7 +185,7 @@ def label_list_error(where):
 
 def _header(path, delimiter):
     """`(line number, stripped names)` of the table's first non-blank row."""
-    delimiter, _ = _choose_delimiter(path, delimiter)
+    delimiter, _ = choose_delimiter(path, delimiter)
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     for number, line in read_text_lines(path):
         if line.strip():

@@ -118,7 +118,7 @@ def iter_columns(
     ...     print(record["text"])
     """
     path = os.fspath(path)
-    delimiter, delimiter_origin = _choose_delimiter(path, delimiter)
+    delimiter, delimiter_origin = choose_delimiter(path, delimiter)
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     rows = _read_rows(path, delimiter, quoting)
 
@@ -156,7 +156,7 @@ def iter_columns(
         yield record
 
 
-def _choose_delimiter(path, delimiter):
+def choose_delimiter(path, delimiter):
     """Return `(delimiter, how it was chosen)`, sniffing the file when the extension is unknown."""
     if delimiter is not None:
         return delimiter, "given as the delimiter option"

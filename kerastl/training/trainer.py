@@ -16,9 +16,9 @@ from kerastl.errors import KerastlError
 from kerastl.precision import precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.best_epoch import BestEpoch
-from kerastl.training.distributable_batches import distributable_batches
+from kerastl.training.distribution import distributable_batches
 from kerastl.training.distribution import resolve_distribution
-from kerastl.training.is_chief import is_chief
+from kerastl.training.distribution import is_chief
 from kerastl.training.optimizer import warmup_cosine_adamw
 from kerastl.training.resumable_fit import fit_resumable
 
@@ -115,7 +115,7 @@ class Trainer:
                                         weight_decay=task.weight_decay, accumulate_steps=accumulate_steps)
         task.model.compile(optimizer=optimizer, loss=task.loss(), metrics=list(task.fit_metrics))
         # Create the optimizer's slots now: created inside the first training step they would make
-        # TensorFlow trace that step twice (about 5 s more before the first step finishes).
+        # TensorFlow trace that step twice.
         optimizer.build(task.model.trainable_variables)
 
     def _best_epoch_callback(self, validation_records, callbacks, patience, restore_best):
