@@ -7,6 +7,7 @@ IOB2 tags.
 
 import numpy as np
 import tensorflow as tf
+import tensorflow_text as tf_text
 
 from kerastl.tagging.tag_transitions import allowed_transitions, can_start
 
@@ -16,7 +17,9 @@ def best_valid_tag_ids_in_graph(probabilities, lengths, names):
 
     Taking each word's most probable tag alone can give sequences such as "O I-PER" or
     "B-ORG I-LOC", which conlleval reads as extra, broken entities; this search only allows
-    I-X right after B-X or I-X, so every entity has a clean start and a single type.
+    I-X right after B-X or I-X, so every entity has a clean start and a single type. The search
+    is TF Text's `viterbi_constrained_sequence` over log-probabilities (float32); between
+    equally probable paths the one with lower tag ids wins (e.g. "O" over "B-PER").
 
     Args:
         probabilities: a float tensor `(batch, words, tags)` of tag probabilities, padded.
@@ -35,31 +38,16 @@ def best_valid_tag_ids_in_graph(probabilities, lengths, names):
     ...                             ["O", "B-PER", "I-PER"]).numpy().tolist()
     [[1, 2]]
     """
-    scores = tf.math.log(tf.maximum(tf.cast(probabilities, tf.float64), 1e-12))
-    # Pad to at least two words (steps past a row's length change nothing), so the loops below
-    # never run over an empty sequence: a batch of empty texts decodes too.
-    scores = tf.pad(scores, [[0, 0], [0, tf.maximum(2 - tf.shape(scores)[1], 0)], [0, 0]])
-    penalty = tf.constant(np.where(allowed_transitions(names), 0.0, -np.inf))  # (before, to)
-    first = tf.where(tf.constant(can_start(names))[None, :], scores[:, 0], tf.constant(-np.inf, tf.float64))
-    lengths = tf.cast(lengths, tf.int32)
-    unchanged = tf.range(len(names), dtype=tf.int32)[None, :] + tf.zeros_like(lengths)[:, None]
-
-    def step(carry, position):
-        total, _ = carry
-        candidates = total[:, :, None] + penalty[None, :, :]
-        active = (position < lengths)[:, None]
-        return (
-            tf.where(active, tf.reduce_max(candidates, axis=1) + scores[:, position], total),
-            tf.where(active, tf.argmax(candidates, axis=1, output_type=tf.int32), unchanged),
-        )
-
-    totals, pointers = tf.scan(step, tf.range(1, tf.shape(scores)[1]), initializer=(first, unchanged))
-    final = tf.concat([first[None], totals], axis=0)[-1]
-    last = tf.argmax(final, axis=-1, output_type=tf.int32)
-    # Follow the back pointers from the last word to the first.
-    earlier = tf.scan(lambda tag, back: tf.gather(back, tag, batch_dims=1), pointers, initializer=last, reverse=True)
-    path = tf.concat([earlier, last[None]], axis=0)
-    return tf.transpose(path)[:, : tf.shape(probabilities)[1]]
+    count = len(names)
+    # TF Text breaks ties towards the higher state id; reversing the states makes it the lower.
+    reverse = np.arange(count)[::-1]
+    allowed = np.ones((count + 1, count + 1), bool)  # the last row and column: the start and end states
+    allowed[:count, :count] = allowed_transitions(names)[reverse][:, reverse]
+    allowed[count, :count] = can_start(names)[reverse]
+    scores = tf.math.log(tf.maximum(tf.cast(probabilities, tf.float32), 1e-12))[:, :, ::-1]
+    path = tf_text.viterbi_constrained_sequence(scores, tf.cast(lengths, tf.int32), allowed_transitions=allowed,
+                                                use_log_space=True, use_start_and_end_states=True)
+    return path.with_flat_values(count - 1 - path.flat_values).to_tensor(0, shape=tf.shape(probabilities)[:2])
 
 
 def entity_spans_in_graph(tag_ids, lengths, names):

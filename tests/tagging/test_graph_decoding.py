@@ -38,3 +38,21 @@ def test_a_batch_of_empty_texts_decodes_to_nothing():
     ids = best_valid_tag_ids_in_graph(tf.zeros([2, 0, len(NAMES)]), tf.constant([0, 0]), NAMES)
     assert ids.shape == (2, 0)
     assert entity_spans_in_graph(ids, tf.constant([0, 0]), NAMES)["start"].to_list() == [[], []]
+
+
+def test_ties_between_valid_paths_go_to_the_lower_tag_ids_as_in_the_oracle():
+    # Probabilities clipped to the same floor (a confident model's zeros), uniform rows and long rows.
+    rng = np.random.default_rng(1)
+    rows = [np.full((4, len(NAMES)), 0.2), np.zeros((3, len(NAMES))), np.eye(len(NAMES))[[4, 2, 4, 0]]]
+    for _ in range(20):
+        row = rng.dirichlet(np.full(len(NAMES), 0.1), size=int(rng.integers(1, 60)))
+        row[rng.random(len(row)) < 0.3] = 0.0
+        row[rng.random(len(row)) < 0.3] = 0.2
+        rows.append(row)
+    lengths = [len(row) for row in rows]
+    padded = np.zeros((len(rows), max(lengths), len(NAMES)), "float32")
+    for index, row in enumerate(rows):
+        padded[index, : len(row)] = row
+    ids = best_valid_tag_ids_in_graph(tf.constant(padded), tf.constant(lengths), NAMES).numpy()
+    for index, row in enumerate(rows):
+        assert [NAMES[i] for i in ids[index, : len(row)]] == best_valid_tags(row.astype("float32"), NAMES)
