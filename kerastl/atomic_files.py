@@ -3,7 +3,8 @@
 A crash never leaves a half-written file or folder behind; an output that holds someone
 else's files is refused before any work (`check_output_folder`); two runs never write into
 one output at once (`output_lock`); temporary folders a killed run left are removed by the
-next run into the same output (`remove_leftovers`).
+next run into the same output (`remove_leftovers`). `run_folder` is the one protocol every
+run (train, lr-find, curve, pretrain) follows with these pieces.
 """
 
 import contextlib
@@ -31,6 +32,84 @@ OUTPUT_KINDS = {
 
 #: A resumable checkpoint: a folder holding one is continued by the same command, not replaced.
 CHECKPOINT_STATE = "checkpoint/state.json"
+
+#: The run config a `kerastl train` output holds (`kerastl.runs.run_config`; `kerastl report` reads it).
+CONFIG_FILE = "config.yaml"
+
+
+class RunFolder:
+    """The output folder of one run, as `run_folder` hands it out.
+
+    Attributes:
+        path: the folder (a `Path`).
+        kind: its kind, one of `OUTPUT_KINDS`.
+        writes: False on the workers of a multi-worker run that are not the chief: `start` and
+            `finish` then write nothing.
+    """
+
+    def __init__(self, path, kind, writes=True):
+        self.path, self.kind, self.writes = Path(path), kind, writes
+
+    def start(self):
+        """Write the run marker (creating the folder): from here on the folder holds a run of `kind`."""
+        if self.writes:
+            write_run_marker(self.path, self.kind)
+
+    def finish(self, name, facts, leftovers=()):
+        """Write the JSON file `name` atomically, then drop the run marker and `leftovers` (names
+        inside the folder, e.g. the checkpoint): the folder is a finished run from the marker's removal on."""
+        if not self.writes:
+            return
+        with atomic_file(self.path / name) as file:
+            json.dump(facts, file, indent=2, ensure_ascii=False, default=str)
+        (self.path / RUN_MARKER).unlink(missing_ok=True)  # first: a kill after this leaves a finished run
+        for leftover in leftovers:
+            _remove(self.path / leftover)
+
+
+@contextlib.contextmanager
+def run_folder(path, kind, *, overwrite=False, writes=True):
+    """The output protocol of a run: check the folder, hold its lock, clear what killed runs left.
+
+    Before any work `path` is checked (`check_output_folder`), then its lock is held
+    (`output_lock`) and leftover temporary files are removed (`remove_leftovers`) while the
+    block runs. The block calls `RunFolder.start` when it begins writing (the run marker) and
+    `RunFolder.finish` to write its facts file atomically. When the block raises, a folder
+    this run created is removed again if the run marker is all it holds.
+
+    Args:
+        path: the output folder.
+        kind: one of `OUTPUT_KINDS` ("model", "pretrain", "curve", "lr-find", ...).
+        overwrite: replace a finished folder of the same kind.
+        writes: False on a worker that writes nothing (multi-worker runs): no check, no lock.
+
+    Yields:
+        A `RunFolder`.
+
+    Raises:
+        OutputError: as `check_output_folder` and `output_lock`.
+
+    Example:
+
+    >>> from kerastl.atomic_files import run_folder
+    >>> with run_folder("lr-find-out", "lr-find") as folder:  # doctest: +SKIP
+    ...     folder.start()
+    ...     folder.finish("lr_find.json", {"suggested": 3e-5})
+    """
+    folder = RunFolder(path, kind, writes)
+    if not writes:
+        yield folder
+        return
+    check_output_folder(folder.path, kind, overwrite=overwrite)
+    with output_lock(folder.path):
+        remove_leftovers(folder.path)
+        created = not folder.path.exists()
+        try:
+            yield folder
+        except BaseException:
+            if created and folder.path.is_dir() and [entry.name for entry in folder.path.iterdir()] == [RUN_MARKER]:
+                shutil.rmtree(folder.path, ignore_errors=True)
+            raise
 
 
 @contextlib.contextmanager

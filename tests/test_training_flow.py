@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from kerastl.reporting import EpochMetricsCallback, headline_metrics
+from kerastl.reporting import headline_metrics
+from kerastl.runs.train import run_training
 from kerastl.tasks import ClassificationTask, NerTask, inference
 from kerastl.tasks.inference import padded_batch
-from kerastl.training_run import run_training
+from kerastl.training import EpochMetricsCallback
 
 TRAIN = "sentence\tlabel\n" + "".join(f"{text}\t{label}\n" for text, label in [
     ("a wonderful film", "positive"), ("the best movie", "positive"), ("an awful film", "negative"),

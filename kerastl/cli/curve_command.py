@@ -83,7 +83,7 @@ def curve(ctx, task, train_path, validation_path, sizes, backbone, backbones, sc
     the seeds, the min-max range shaded) and curve.json (every run and each point's summary),
     then prints a table: line x size -> median [min-max].
     """
-    from kerastl.curve import curve_table, learning_curve
+    from kerastl.runs.curve import curve_table, learning_curve
 
     task_options = {key: value for key, value in (("learning_rate", learning_rate), ("max_length", max_length))
                     if value is not None}

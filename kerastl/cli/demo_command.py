@@ -9,6 +9,6 @@ import click
 @click.option("--seed", default=0, show_default=True, type=int)
 def demo(backbone, epochs, seed):
     """Fine-tune the default backbone on kerastl's sentiment sample and show the result."""
-    from kerastl.demo import run_demo
+    from kerastl.runs.demo import run_demo
 
     run_demo(backbone=backbone, epochs=epochs, seed=seed, echo=click.echo)

@@ -39,7 +39,7 @@ def lr_find(ctx, task, train_path, output, backbone, max_length, batch_size, ste
     is printed alone on standard output: kerastl train ... --learning-rate $(kerastl lr-find ...).
     """
     from kerastl.tasks import get_task
-    from kerastl.training.lr_finder import LR_FIND_JSON, LR_FIND_PLOT, run_lr_find
+    from kerastl.runs.lr_find import LR_FIND_JSON, LR_FIND_PLOT, run_lr_find
 
     given = task_option_values(ctx, task_values)
     train_path, _ = get_task(task).data_from_cli(train_path, None, given["data"])

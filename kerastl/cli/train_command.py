@@ -25,7 +25,7 @@ class LearningRateType(click.ParamType):
 
     def convert(self, value, param, ctx):
         from kerastl.errors import KerastlError
-        from kerastl.run_config import parse_learning_rate
+        from kerastl.runs.run_config import parse_learning_rate
 
         try:
             return parse_learning_rate(value)
@@ -115,9 +115,9 @@ def train(ctx, task, config_path, train_path, validation_path, output, backbone,
     come from the file; flags given here override its values.
     """
     from kerastl.reporting import summary_line
-    from kerastl.run_config import read_run_config
+    from kerastl.runs.run_config import read_run_config
     from kerastl.tasks import get_task
-    from kerastl.training_run import run_training
+    from kerastl.runs.train import run_training
 
     config = read_run_config(config_path) if config_path else {}
     task = task or config.get("task")
@@ -200,7 +200,7 @@ def _config_task(path):
     if path is None:
         return None
     from kerastl.errors import KerastlError
-    from kerastl.run_config import read_run_config
+    from kerastl.runs.run_config import read_run_config
 
     try:
         return read_run_config(path).get("task")

@@ -9,8 +9,7 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
-from kerastl.atomic_files import (atomic_folder, check_output_folder, output_lock, remove_leftovers,
-                                  write_run_marker)
+from kerastl.atomic_files import atomic_folder, run_folder
 from kerastl.errors import DataError, KerastlError
 from kerastl.pretrain.backbone_sizes import backbone_size, new_backbone
 from kerastl.pretrain.causal_lm import CausalLanguageModel
@@ -155,12 +154,8 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
     settings = {"time_budget_minutes": time_budget_minutes, "checkpoint_every": checkpoint_every,
                 "max_steps": max_steps, "vocabulary_sample": vocabulary_sample, "log_every": log_every,
                 "log": log or (lambda line: print(line, flush=True))}
-    if not writes:
-        return _pretrain(corpus, output, run, settings, strategy, writes=False)
-    check_output_folder(output, "pretrain", overwrite=overwrite)
-    with output_lock(output):
-        remove_leftovers(output)
-        return _pretrain(corpus, output, run, settings, strategy, writes=True)
+    with run_folder(output, "pretrain", overwrite=overwrite, writes=writes) as folder:
+        return _pretrain(corpus, folder, run, settings, strategy)
 
 
 def _check_options(objective, from_backbone, new_options, steps, held_out_fraction):
@@ -228,13 +223,14 @@ class _DocumentFeed:
         raise error
 
 
-def _pretrain(corpus, output, run, settings, strategy, writes):
+def _pretrain(corpus, folder, run, settings, strategy):
     log = settings["log"]
+    output, writes = folder.path, folder.writes
     run["corpus"] = corpus.fingerprint()
     checkpoint = PretrainCheckpoint(output / CHECKPOINT_FOLDER)
     previous, saved_vocabulary = {}, None
     if writes:
-        write_run_marker(output, "pretrain")
+        folder.start()
         if checkpoint.exists():
             previous, saved_vocabulary = checkpoint.read_state()
 

@@ -1,7 +1,6 @@
 """What a training run leaves behind for people: per-epoch metrics, plots and an HTML report."""
 
 from kerastl.reporting.confusion_matrix_plot import confusion_matrix, plot_confusion_matrix
-from kerastl.reporting.epoch_metrics_callback import EpochMetricsCallback
 from kerastl.reporting.html_report import REPORT_FILE, render_html_report, write_html_report
 from kerastl.reporting.main_metric import headline_metrics, main_metric_name
 from kerastl.reporting.per_class_plot import per_class_table, plot_per_class
@@ -13,7 +12,6 @@ from kerastl.reporting.training_plot import plot_training
 __all__ = [
     "RELIABILITY_PLOT_FILE",
     "REPORT_FILE",
-    "EpochMetricsCallback",
     "ReportItem",
     "confusion_matrix",
     "headline_metrics",

@@ -74,7 +74,7 @@ def _read_summary(folder, metrics_path):
 
 
 def _render(folder, summary):
-    from kerastl.run_config import CONFIG_FILE
+    from kerastl.atomic_files import CONFIG_FILE
 
     task = summary.get("task", "?")
     metric = summary.get("main_metric")

@@ -1,15 +1,23 @@
-"""`resolve_distribution`: turn `distribution="mirrored"` (or a strategy) into a `tf.distribute.Strategy`."""
+"""tf.distribute support: the strategies `distribution=` resolves to, the batches they can spread,
+and which process writes.
 
+`resolve_distribution` turns "mirrored", "multiworker" or "tpu" into a strategy;
+`MirroredStrategy` and `MultiWorkerStrategy` are tf.distribute's with the `reduce` Keras 3
+needs (`KerasReduceMixin`); `distributable_batches` prepares a dataset for them; `is_chief`
+says which process writes files; `gather_from_replicas` collects one integer per replica;
+`check_tf_config` explains a bad `TF_CONFIG`.
+"""
+
+import json
 import os
 
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
-from kerastl.training.mirrored_strategy import MirroredStrategy
-from kerastl.training.multi_worker_strategy import MultiWorkerStrategy
-from kerastl.training.tf_config import check_tf_config
 
 STRATEGY_NAMES = ("mirrored", "multiworker", "tpu")
+EXAMPLE = ('{"cluster": {"worker": ["host1:port", "host2:port"]}, "task": {"type": "worker", "index": 0}} '
+           "(index 1 on the second worker, and so on)")
 
 
 def resolve_distribution(distribution):
@@ -63,3 +71,189 @@ def resolve_distribution(distribution):
         return tf.distribute.TPUStrategy(resolver)
     raise KerastlError(f"Unknown distribution {distribution!r}. Use one of: {', '.join(STRATEGY_NAMES)}, "
                        "or pass a tf.distribute.Strategy.")
+
+
+class KerasReduceMixin:
+    """Mixed into a `tf.distribute.Strategy`: reduce what Keras 3's TensorFlow trainer passes.
+
+    Keras calls `strategy.reduce` in two ways `tf.distribute` does not cover
+    (keras-team/keras#20329, #20585):
+
+    - At the start of every `fit` and `evaluate`, with the first batch, a nest (`(inputs,
+      targets)`, inputs a dict), only to learn its structure, shapes and dtypes. The replicas'
+      shares of a batch differ in size when it does not split evenly (the last, partial batch
+      of an epoch), and an all-reduce of them fails; with several workers, nests are not
+      reduced at all. A nest therefore takes, leaf by leaf, the values of this process's first
+      replica, with no communication.
+    - With several workers, on every step's logs: scalars, with `axis=0`. A scalar has no
+      axis 0; it is reduced across the replicas alone (`axis=None`), as `MirroredStrategy`
+      does on one machine.
+
+    Any other value goes to the strategy's own `reduce`.
+
+    Example:
+
+    >>> import tensorflow as tf
+    >>> from kerastl.training.distribution import KerasReduceMixin
+    >>> class MyStrategy(KerasReduceMixin, tf.distribute.MirroredStrategy):  # doctest: +SKIP
+    ...     pass
+    """
+
+    def reduce(self, reduce_op, value, axis):
+        if not tf.nest.is_nested(value):
+            local = self.experimental_local_results(value)[0]
+            rank = getattr(getattr(local, "shape", None), "rank", None)
+            return super().reduce(reduce_op, value, None if rank == 0 else axis)
+        return tf.nest.map_structure(lambda one: self.experimental_local_results(one)[0], value)
+
+
+class MirroredStrategy(KerasReduceMixin, tf.distribute.MirroredStrategy):
+    """`tf.distribute.MirroredStrategy`, with the `reduce` Keras 3 needs (see `KerasReduceMixin`).
+
+    What `distribution="mirrored"` resolves to: without it, `fit` fails whenever an epoch (or
+    the validation data) starts with a batch that does not split evenly over the devices.
+
+    Args:
+        devices: the devices to mirror over (None: every GPU, or the CPU).
+        cross_device_ops: a `tf.distribute.CrossDeviceOps`, or None for the default.
+
+    Example:
+
+    >>> from kerastl.training import MirroredStrategy
+    >>> strategy = MirroredStrategy(["/cpu:0", "/cpu:1"])  # doctest: +SKIP
+    >>> task.fit(train, distribution=strategy)  # doctest: +SKIP
+    """
+
+
+class MultiWorkerStrategy(KerasReduceMixin, tf.distribute.MultiWorkerMirroredStrategy):
+    """`tf.distribute.MultiWorkerMirroredStrategy`, with the `reduce` Keras 3 needs (see `KerasReduceMixin`).
+
+    What `distribution="multiworker"` resolves to. The workers and their addresses come from
+    `TF_CONFIG` (or `cluster_resolver`), and as with its parent it must be created before any
+    TensorFlow operation runs in the process.
+
+    Args:
+        cluster_resolver: a `tf.distribute.cluster_resolver.ClusterResolver`, or None to read
+            `TF_CONFIG`.
+        communication_options: `tf.distribute.experimental.CommunicationOptions`, or None.
+
+    Example:
+
+    >>> from kerastl.training import MultiWorkerStrategy
+    >>> strategy = MultiWorkerStrategy()  # doctest: +SKIP
+    >>> task.fit(train, distribution=strategy)  # doctest: +SKIP
+    """
+
+
+def check_tf_config(text):
+    """Check that `text` (the `TF_CONFIG` environment variable) describes a cluster and this task.
+
+    Args:
+        text: the value of `TF_CONFIG`, or None when it is not set.
+
+    Returns:
+        The parsed `TF_CONFIG` as a dict.
+
+    Raises:
+        KerastlError: when it is missing, not JSON, names no workers, or its `task` is not one
+            of the cluster's.
+
+    Example:
+
+    >>> from kerastl.training.distribution import check_tf_config
+    >>> check_tf_config('{"cluster": {"worker": ["localhost:2222"]}, "task": {"type": "worker", "index": 0}}')["task"]
+    {'type': 'worker', 'index': 0}
+    """
+    if not text:
+        raise KerastlError("distribution 'multiworker' needs the TF_CONFIG environment variable to describe the "
+                           f"cluster. Fix: set TF_CONFIG on every worker, e.g. {EXAMPLE}.")
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise KerastlError(f"TF_CONFIG is not valid JSON ({error}). Fix: set it to e.g. {EXAMPLE}.") from None
+    cluster = config.get("cluster") if isinstance(config, dict) else None
+    if not isinstance(cluster, dict) or not any(cluster.get(kind) for kind in ("worker", "chief")):
+        raise KerastlError("TF_CONFIG names no workers: it needs \"cluster\": {\"worker\": [addresses]}. "
+                           f"Fix: set it to e.g. {EXAMPLE}.")
+    task = config.get("task")
+    if not isinstance(task, dict) or task.get("type") not in cluster or not isinstance(task.get("index"), int):
+        raise KerastlError(f"The \"task\" of TF_CONFIG ({task!r}) is not one of its cluster's ({', '.join(cluster)}). "
+                           "Fix: give each worker its own \"task\": {\"type\": \"worker\", \"index\": N}, N from 0.")
+    addresses = cluster[task["type"]]
+    if not 0 <= task["index"] < len(addresses):
+        raise KerastlError(f"The task index {task['index']} of TF_CONFIG is out of range: its cluster has "
+                           f"{len(addresses)} {task['type']} address(es). Fix: number the workers 0, 1, ... in the "
+                           "order of the cluster's addresses.")
+    return config
+
+
+def is_chief(strategy):
+    """Whether this process writes files: always without a strategy or with a local one; with
+    several workers, only the chief (or worker 0 when the cluster names no chief)."""
+    resolver = getattr(strategy, "cluster_resolver", None) if strategy is not None else None
+    if resolver is None or not getattr(resolver, "task_type", None):
+        return True
+    cluster = json.loads(os.environ.get("TF_CONFIG", "{}")).get("cluster", {})
+    if "chief" in cluster:
+        return resolver.task_type == "chief"
+    return resolver.task_type == "worker" and resolver.task_id == 0
+
+
+def gather_from_replicas(strategy, value):
+    """Return `value` as every replica of `strategy` has it, in replica order.
+
+    With several workers this is a collective operation: every worker must call it at the same
+    point, and each gets the same list back (the replicas of worker 0 first). Without a strategy
+    it returns `[value]`.
+
+    Args:
+        strategy: a `tf.distribute.Strategy`, or None.
+        value: an integer this process knows (e.g. the step its checkpoint was written at).
+
+    Returns:
+        A list of ints, one per replica.
+
+    Example:
+
+    >>> from kerastl.training.distribution import gather_from_replicas
+    >>> gather_from_replicas(None, 7)
+    [7]
+    """
+    if strategy is None:
+        return [int(value)]
+    per_replica = strategy.experimental_distribute_values_from_function(
+        lambda context: tf.constant([value], tf.int64))
+    return [int(one) for one in strategy.gather(per_replica, axis=0).numpy()]
+
+
+def distributable_batches(dataset):
+    """Carry the boolean inputs of `dataset` (the padding mask) as int32, and shard it by data.
+
+    Under a `tf.distribute` strategy Keras averages the first batch over the replicas to build
+    the model, and booleans cannot be summed; a functional model casts each input back to the
+    dtype of its `keras.Input`, so the model still receives a boolean mask.
+
+    With several workers, each must train on its own share of every global batch. kerastl's
+    datasets are built from tensors in memory, not read from files, so the default sharding
+    (by file) cannot apply: this sets sharding by data (`AutoShardPolicy.DATA`). Every worker
+    builds the same batches in the same order (the shuffling is seeded) and takes its slice.
+
+    Args:
+        dataset: a dataset of `(inputs, targets)` or of `inputs`, `inputs` a dict of tensors.
+
+    Returns:
+        The same dataset with boolean tensors of `inputs` cast to int32, sharded by data.
+
+    Example:
+
+    >>> from kerastl.training.distribution import distributable_batches
+    >>> batches = distributable_batches(length_grouped_batches(...))  # doctest: +SKIP
+    """
+
+    def cast(inputs, *rest):
+        inputs = {key: tf.cast(value, tf.int32) if value.dtype == tf.bool else value for key, value in inputs.items()}
+        return (inputs, *rest) if rest else inputs
+
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return dataset.map(cast).with_options(options)

@@ -8,19 +8,14 @@ loss passes `divergence` times its minimum. It then puts back every variable of 
 exactly as without the sweep. The suggested rate is a tenth of the rate of the lowest
 smoothed loss (`LearningRateSweep.suggestion`).
 
-`run_lr_find` is what `kerastl lr-find` runs: the sweep of a task named on the command line,
-written to a folder as `lr_find.png` and `lr_find.json`.
+`kerastl.runs.lr_find.run_lr_find` is what `kerastl lr-find` runs: the sweep written to a folder.
 """
 
-import json
 import math
 import time
-from pathlib import Path
 
 import keras
 
-from kerastl.atomic_files import (RUN_MARKER, atomic_file, check_output_folder, output_lock, remove_leftovers,
-                                  write_run_marker)
 from kerastl.errors import DataError, KerastlError, Location
 from kerastl.precision import precision_scope
 from kerastl.preprocessing import length_grouped_batches
@@ -29,8 +24,6 @@ from kerastl.training.optimizer import warmup_cosine_adamw
 
 #: The fewest steps a sweep takes: fewer batches than this give no curve to read a rate from.
 MIN_SWEEP_STEPS = 10
-LR_FIND_JSON = "lr_find.json"
-LR_FIND_PLOT = "lr_find.png"
 
 
 def find_learning_rate(task, train, *, steps=100, min_rate=1e-7, max_rate=1.0, batch_size=32, smoothing=0.9,
@@ -171,49 +164,3 @@ def _sweep_optimizer(task, min_rate, max_rate, steps):
     optimizer.learning_rate = keras.optimizers.schedules.ExponentialDecay(
         min_rate, decay_steps=steps - 1, decay_rate=max_rate / min_rate)  # a "decay" above 1 grows
     return optimizer
-
-
-def run_lr_find(task_name, train, output, *, task_options=None, read_options=None, overwrite=False,
-                **sweep_options):
-    """Sweep the learning rate of a registered task and write `lr_find.png` and `lr_find.json` to `output`.
-
-    Args:
-        task_name: a registered task name ("sentiment", "ner", a plugin's name).
-        train: the training data source.
-        output: the folder to write; refused before any work when it holds other files, or a
-            sweep and `overwrite` is False.
-        task_options: keyword arguments of the task's constructor (backbone, max_length, ...).
-        read_options: options of the task's file reader (text_column, ...).
-        overwrite: replace the sweep `output` holds.
-        **sweep_options: `find_learning_rate`'s options (steps, min_rate, max_rate, batch_size, ...).
-
-    Returns:
-        The `LearningRateSweep`.
-
-    Example:
-
-    >>> from kerastl.training.lr_finder import run_lr_find
-    >>> run_lr_find("sentiment", "train.tsv", "lr-find-sentiment").suggestion  # doctest: +SKIP
-    3.1e-05
-    """
-    from kerastl.run_config import data_source_for_config
-    from kerastl.tasks import get_task
-    from kerastl.training_run import check_max_length
-
-    output = Path(output)
-    check_sweep_settings(**sweep_options)
-    check_output_folder(output, "lr-find", overwrite=overwrite)
-    task = get_task(task_name)(**(task_options or {}))
-    check_max_length(task)
-    with output_lock(output):
-        remove_leftovers(output)
-        sweep = find_learning_rate(task, train, read_options=read_options, **sweep_options)
-        write_run_marker(output, "lr-find")
-        sweep.plot(output / LR_FIND_PLOT, title=f"{task_name} on {Path(str(task.backbone)).name}: learning-rate "
-                                                f"sweep, {len(sweep.rates)} steps of {sweep.batch_size}")
-        facts = {"task": task_name, "backbone": task.backbone, "train": data_source_for_config(train),
-                 **sweep.to_dict()}
-        with atomic_file(output / LR_FIND_JSON) as file:
-            json.dump(facts, file, indent=2)
-        (output / RUN_MARKER).unlink(missing_ok=True)
-    return sweep

@@ -6,8 +6,8 @@ import keras
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
-from kerastl.training.gather_from_replicas import gather_from_replicas
-from kerastl.training.step_checkpoint import StepCheckpoint, read_checkpoint, restore_checkpoint
+from kerastl.training.distribution import gather_from_replicas
+from kerastl.training.checkpoint import StepCheckpoint, read_checkpoint, restore_checkpoint
 
 
 def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=None, run=None,

@@ -95,7 +95,7 @@ def test_a_config_with_a_negative_learning_rate_names_the_file(tmp_path):
 
 
 def test_auto_learning_rate_is_refused_with_a_strategy(tmp_path, train_file):
-    from kerastl.training_run import run_training
+    from kerastl.runs.train import run_training
 
     with pytest.raises(KerastlError, match="kerastl lr-find"):
         run_training("sentiment", train_file, tmp_path / "out", learning_rate="auto", distribution="mirrored")

@@ -102,7 +102,7 @@ def test_a_file_as_output_is_refused(data, tiny_backbone, tmp_path):
     target = tmp_path / "notes.txt"
     target.write_text("my notes")
     from kerastl.errors import OutputError
-    from kerastl.training_run import run_training
+    from kerastl.runs.train import run_training
 
     with pytest.raises(OutputError, match=r"notes.txt exists and is not a folder"):
         run_training("sentiment", data, target, task_options={"backbone": str(tiny_backbone)}, overwrite=True)

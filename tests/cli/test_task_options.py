@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import kerastl.training_run
+import kerastl.runs.train
 from kerastl.cli.main import cli
 from kerastl.options import COLUMN, TaskOption
 from kerastl.tasks import ClassificationTask, register_task
@@ -29,7 +29,7 @@ def captured(monkeypatch):
         calls.append(dict(options, task_name=task_name, train=train, output=output))
         return {"task": task_name, "train_examples": 1, "epochs": options["epochs"], "train_seconds": 0.0}
 
-    monkeypatch.setattr(kerastl.training_run, "run_training", fake_run_training)
+    monkeypatch.setattr(kerastl.runs.train, "run_training", fake_run_training)
     return calls
 
 
@@ -89,7 +89,7 @@ def test_another_tasks_flag_is_refused(captured):
 
 
 def test_the_task_of_a_config_file_gives_its_flags(tmp_path, captured):
-    from kerastl.run_config import write_run_config
+    from kerastl.runs.run_config import write_run_config
 
     config = write_run_config(tmp_path / "config.yaml", {"task": "ner", "train": "/data/t.conll", "output": "/runs/a"})
     result = CliRunner().invoke(cli, ["train", "--config", str(config), "--scheme", "iob2"])
@@ -110,7 +110,7 @@ def test_freeze_takes_none_all_or_a_count(captured):
 
 
 def test_training_flags_reach_the_run_and_its_config(captured, tmp_path):
-    from kerastl.run_config import write_run_config
+    from kerastl.runs.run_config import write_run_config
 
     result = CliRunner().invoke(cli, ["train", "sentiment", "--train", "t.tsv", "--output", "out",
                                       "--early-stopping-patience", "2", "--accumulate-steps", "4"])

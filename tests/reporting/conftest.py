@@ -5,7 +5,7 @@ import json
 import pytest
 
 from kerastl.reporting import ReportItem, per_class_table, plot_confusion_matrix, plot_training
-from kerastl.run_config import write_run_config
+from kerastl.runs.run_config import write_run_config
 from report_pages import SENTENCES, add_report_items
 
 EPOCHS = [

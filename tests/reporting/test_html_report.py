@@ -48,7 +48,7 @@ def test_a_folder_without_metrics_says_what_to_pass(tmp_path):
 
 
 def test_metrics_file_name_matches_training_run():
-    from kerastl.training_run import METRICS_FILE as written
+    from kerastl.runs.train import METRICS_FILE as written
 
     assert METRICS_FILE == written
 

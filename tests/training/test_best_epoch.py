@@ -5,7 +5,7 @@ import pytest
 
 from kerastl.errors import KerastlError
 from kerastl.tasks import ClassificationTask
-from kerastl.training_run import run_training
+from kerastl.runs.train import run_training
 
 ROWS = [("a wonderful film", "positive"), ("the best movie", "positive"), ("an awful film", "negative"),
         ("the worst movie", "negative"), ("great music", "positive"), ("dull music", "negative")]

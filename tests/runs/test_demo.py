@@ -1,7 +1,7 @@
 import pytest
 
 from kerastl.data import read_table
-from kerastl.demo import run_demo, sample_path, split_sample
+from kerastl.runs.demo import run_demo, sample_path, split_sample
 
 
 def test_the_shipped_sample_is_balanced_and_readable():

@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from kerastl.cli.main import cli
-from kerastl.curve import SCRATCH_LABEL, curve_lines, curve_table, learning_curve, plot_curve
 from kerastl.layers import BackboneEncoder
+from kerastl.runs.curve import SCRATCH_LABEL, curve_lines, curve_table, learning_curve, plot_curve
 from kerastl.testing import TOY_REVIEWS, make_tiny_backbone
 
 TRAIN = TOY_REVIEWS

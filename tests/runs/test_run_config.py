@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from kerastl.cli.main import cli
 from kerastl.errors import DataError
-from kerastl.run_config import data_source_for_config, read_run_config, write_run_config
+from kerastl.runs.run_config import data_source_for_config, read_run_config, write_run_config
 
 ROWS = ["a wonderful film with great music\tpositive", "the best movie i loved it\tpositive",
         "really good story and a fine ending\tpositive", "great actors and a wonderful plot\tpositive",
@@ -55,7 +55,7 @@ def test_train_without_task_or_config_says_what_is_missing():
 
 
 def test_flags_given_override_the_config(tmp_path, monkeypatch):
-    import kerastl.training_run
+    import kerastl.runs.train
 
     calls = []
 
@@ -63,7 +63,7 @@ def test_flags_given_override_the_config(tmp_path, monkeypatch):
         calls.append(dict(options, task_name=task_name, train=train, output=output))
         return {"task": task_name, "train_examples": 1, "epochs": options["epochs"], "train_seconds": 0.0}
 
-    monkeypatch.setattr(kerastl.training_run, "run_training", fake_run_training)
+    monkeypatch.setattr(kerastl.runs.train, "run_training", fake_run_training)
     config = write_run_config(tmp_path / "config.yaml", {
         "task": "sentiment", "train": "/data/train.tsv", "validation": "/data/dev.tsv", "output": "/runs/a",
         "epochs": 4, "batch_size": 8, "seed": 7, "tensorboard": True,

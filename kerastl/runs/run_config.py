@@ -5,7 +5,7 @@
 
 Example:
 
->>> from kerastl.run_config import read_run_config
+>>> from kerastl.runs.run_config import read_run_config
 >>> config = read_run_config("runs/sst2/config.yaml")  # doctest: +SKIP
 >>> config["task"], config["epochs"]  # doctest: +SKIP
 ('sentiment', 2)
@@ -18,10 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from kerastl.atomic_files import atomic_file
+from kerastl.atomic_files import CONFIG_FILE, atomic_file  # noqa: F401 (CONFIG_FILE: its file name)
 from kerastl.errors import DataError, Location
-
-CONFIG_FILE = "config.yaml"
 
 #: The keys a run config may hold, with what each means (also the file's order).
 KEYS = {
@@ -61,7 +59,7 @@ def parse_learning_rate(value, allow_auto=True, where=None):
 
     Example:
 
-    >>> from kerastl.run_config import parse_learning_rate
+    >>> from kerastl.runs.run_config import parse_learning_rate
     >>> parse_learning_rate("5e-5"), parse_learning_rate("auto")
     (5e-05, 'auto')
     """

@@ -8,7 +8,6 @@ the median over seeds with the min-max range around it.
 """
 
 import contextlib
-import json
 import os
 import random
 import statistics
@@ -16,8 +15,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-from kerastl.atomic_files import atomic_file, check_output_folder, output_lock
-from kerastl.backbones import DEFAULT_BACKBONE
+from kerastl.atomic_files import run_folder
+from kerastl.backbones import DEFAULT_BACKBONE, check_max_length
 from kerastl.errors import KerastlError
 
 CURVE_JSON = "curve.json"
@@ -83,7 +82,7 @@ def learning_curve(task_name, train, validation, sizes, backbones=DEFAULT_BACKBO
 
     Example:
 
-    >>> from kerastl.curve import learning_curve
+    >>> from kerastl.runs.curve import learning_curve
     >>> result = learning_curve("sentiment", "train.tsv", "dev.tsv", [500, 5000],
     ...                         backbones=["minilm-l6", "my-backbone"], seeds=[0, 1, 2],
     ...                         output="curve")  # doctest: +SKIP
@@ -92,10 +91,9 @@ def learning_curve(task_name, train, validation, sizes, backbones=DEFAULT_BACKBO
     """
     lines = curve_lines(backbones, scratch=scratch)
     seeds = _seed_list(seeds)
-    if output is not None:
-        check_output_folder(output, "curve", overwrite=overwrite)
-    with output_lock(output) if output is not None else contextlib.nullcontext():
-        return _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, output, batch_size,
+    with run_folder(output, "curve", overwrite=overwrite) if output is not None else contextlib.nullcontext() \
+            as folder:
+        return _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, folder, batch_size,
                                task_options, read_options, scratch_learning_rate, log)
 
 
@@ -114,7 +112,7 @@ def curve_lines(backbones, scratch=True):
 
     Example:
 
-    >>> from kerastl.curve import curve_lines
+    >>> from kerastl.runs.curve import curve_lines
     >>> [line.label for line in curve_lines(["minilm-l6", "hf://klue/bert-base"])]
     ['minilm-l6', 'hf://klue/bert-base', 'from scratch']
     """
@@ -160,12 +158,11 @@ def _seed_list(seeds):
     return seeds
 
 
-def _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, output, batch_size, task_options,
+def _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, folder, batch_size, task_options,
                     read_options, scratch_learning_rate, log):
     from kerastl.data.records import Records
     from kerastl.reporting.main_metric import headline_metrics, main_metric_name
     from kerastl.tasks import get_task
-    from kerastl.training_run import check_max_length
 
     log = log or (lambda line: print(line, flush=True))
     task_class = get_task(task_name)
@@ -217,13 +214,12 @@ def _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, o
             line_runs = [run for run in runs_at_size if run["line"] == line.label]
             result["lines"][line.label]["points"].append(
                 {"size": size, **summarize([run["metric"] for run in line_runs]), "runs": line_runs})
-    if output is not None:
-        output = Path(output)
-        result["json"] = str(output / CURVE_JSON)
-        result["png"] = str(output / CURVE_PNG)
-        plot_curve(result, output / CURVE_PNG)
-        with atomic_file(output / CURVE_JSON) as file:
-            json.dump(result, file, indent=2, ensure_ascii=False)
+    if folder is not None:
+        result["json"] = str(folder.path / CURVE_JSON)
+        result["png"] = str(folder.path / CURVE_PNG)
+        folder.start()
+        plot_curve(result, folder.path / CURVE_PNG)
+        folder.finish(CURVE_JSON, result)
     return result
 
 
@@ -238,7 +234,7 @@ def summarize(scores):
 
     Example:
 
-    >>> from kerastl.curve import summarize
+    >>> from kerastl.runs.curve import summarize
     >>> summarize([0.7, 0.9, 0.8])["median"], summarize([0.7, 0.9, 0.8])["n"]
     (0.8, 3)
     """
@@ -270,7 +266,7 @@ def curve_table(result):
 
     Example:
 
-    >>> from kerastl.curve import curve_table
+    >>> from kerastl.runs.curve import curve_table
     >>> print(curve_table(result))  # doctest: +SKIP
     accuracy      100                  500
     minilm-l6     0.812 [0.801-0.830]  0.871 [0.866-0.880]
@@ -310,7 +306,7 @@ def plot_curve(result, path):
     Example:
 
     >>> import json
-    >>> from kerastl.curve import plot_curve
+    >>> from kerastl.runs.curve import plot_curve
     >>> plot_curve(json.load(open("curve/curve.json")), "curve.png")  # doctest: +SKIP
     PosixPath('curve.png')
     """

@@ -1,6 +1,5 @@
 """One training run, as `kerastl train` does it: read, fit, evaluate, save, record metrics."""
 
-import contextlib
 import importlib.util
 import json
 import os
@@ -10,16 +9,15 @@ from pathlib import Path
 
 import keras
 
-from kerastl.atomic_files import (RUN_MARKER, atomic_file, check_output_folder, output_lock, remove_leftovers,
-                                  write_run_marker)
-from kerastl.backbones import resolve_backbone
+from kerastl.atomic_files import RUN_MARKER, run_folder
+from kerastl.backbones import check_max_length
 from kerastl.errors import KerastlError
-from kerastl.reporting import EpochMetricsCallback, main_metric_name, plot_training
-from kerastl.run_config import CONFIG_FILE, data_source_for_config, parse_learning_rate, write_run_config
-from kerastl.tasks import Task, get_task
-from kerastl.tasks.inference import reused_outputs
-from kerastl.training import find_learning_rate, is_chief, read_checkpoint, resolve_distribution
-from kerastl.training.lr_finder import LR_FIND_PLOT
+from kerastl.reporting import main_metric_name, plot_training
+from kerastl.runs.lr_find import LR_FIND_PLOT
+from kerastl.runs.run_config import CONFIG_FILE, data_source_for_config, parse_learning_rate, write_run_config
+from kerastl.tasks import get_task
+from kerastl.training import (EpochMetricsCallback, find_learning_rate, is_chief, read_checkpoint,
+                              resolve_distribution)
 
 METRICS_FILE = "metrics.json"
 #: Training options a run config leaves out at these values (the defaults).
@@ -99,65 +97,18 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
     if learning_rate not in (None, "auto"):
         task_options["learning_rate"] = learning_rate
     strategy = resolve_distribution(distribution)  # before reading data: a multi-worker strategy comes first
-    writes = is_chief(strategy)
-    output = Path(output)
-    if writes:
-        check_output_folder(output, "model", overwrite=overwrite)
-    task = get_task(task_name)(**task_options)
-    check_max_length(task)
-    with output_lock(output) if writes else contextlib.nullcontext():
-        if writes:
-            remove_leftovers(output)
-        created = writes and not output.exists()
-        try:
-            training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
-                        "accumulate_steps": accumulate_steps, "calibrate": calibrate}
-            # The final metrics and figures predict what the last epoch and calibration predicted: once is enough.
-            with reused_outputs(task):
-                return _train(task, task_name, train, output, validation, read_options or {}, epochs, batch_size,
-                              verbose, tensorboard, train_sample, checkpoint_every, strategy, writes, training,
-                              learning_rate == "auto")
-        except BaseException:
-            if created:
-                _remove_if_only_marker(output)
-            raise
+    with run_folder(output, "model", overwrite=overwrite, writes=is_chief(strategy)) as folder:
+        task = get_task(task_name)(**task_options)
+        check_max_length(task)
+        training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
+                    "accumulate_steps": accumulate_steps, "calibrate": calibrate}
+        return _train(task, task_name, train, folder, validation, read_options or {}, epochs, batch_size, verbose,
+                      tensorboard, train_sample, checkpoint_every, strategy, training, learning_rate == "auto")
 
 
-def check_max_length(task):
-    """Refuse a task whose `max_length` is above its backbone's position limit, before training.
-
-    Raises:
-        KerastlError: names the limit and the option to change.
-    """
-    limit = _position_limit(task.backbone)
-    max_length = getattr(task, "max_length", None)
-    if limit is not None and isinstance(max_length, int) and max_length > limit:
-        raise KerastlError(
-            f"--max-length {max_length} is above the {limit} positions the backbone {task.backbone} has. "
-            f"Fix: pass --max-length {limit} or less (max_length={limit} in Python).")
-
-
-def _position_limit(backbone):
-    """The backbone's `max_sequence_length` from its local preset folder, or None when unknown."""
-    config_file = Path(resolve_backbone(backbone)) / "config.json"
-    if not config_file.is_file():
-        return None
-    try:
-        config = json.loads(config_file.read_text(encoding="utf-8"))
-        limit = config["config"]["max_sequence_length"]
-    except (ValueError, KeyError, TypeError):
-        return None
-    return limit if isinstance(limit, int) and limit > 0 else None
-
-
-def _remove_if_only_marker(output):
-    """Remove the output folder a failed run created when the run marker is all it holds."""
-    if output.is_dir() and [entry.name for entry in output.iterdir()] == [RUN_MARKER]:
-        shutil.rmtree(output, ignore_errors=True)
-
-
-def _train(task, task_name, train, output, validation, read_options, epochs, batch_size, verbose, tensorboard,
-           train_sample, checkpoint_every, strategy, writes, training, auto_learning_rate):
+def _train(task, task_name, train, folder, validation, read_options, epochs, batch_size, verbose, tensorboard,
+           train_sample, checkpoint_every, strategy, training, auto_learning_rate):
+    output, writes = folder.path, folder.writes
     train_records = task.read(train, **read_options)
     validation_records = task.read(validation, **read_options) if validation is not None else None
     sweep = find_learning_rate(task, train_records, batch_size=batch_size) if auto_learning_rate else None
@@ -170,8 +121,7 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         state = read_checkpoint(output / CHECKPOINT_FOLDER) or {}
         epoch_metrics.restore(int(state.get("step") or 0) // max(1, int(state.get("steps_per_epoch") or 1)))
     callbacks = [epoch_metrics]
-    if writes:
-        write_run_marker(output, "model")
+    folder.start()
     if tensorboard and writes:
         shutil.rmtree(output / TENSORBOARD_FOLDER, ignore_errors=True)
         callbacks.append(keras.callbacks.TensorBoard(log_dir=str(output / TENSORBOARD_FOLDER)))
@@ -179,7 +129,15 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
     checkpointing = {"checkpoint_dir": output / CHECKPOINT_FOLDER, "checkpoint_every": checkpoint_every} \
         if checkpoint_every else {}
     history = task.fit(train_records, validation=validation_records, epochs=epochs, batch_size=batch_size,
-                       callbacks=callbacks, verbose=verbose, distribution=strategy, **checkpointing, **training)
+                       callbacks=callbacks, verbose=verbose, distribution=strategy, **checkpointing,
+                       **dict(training, calibrate=False))
+    # Calibrated here rather than in `fit` (the same call on the same outputs) to see which constructor
+    # options calibration learned: a rerun learns them anew, so config.yaml leaves them out.
+    untrained_config = task.get_config()
+    if training["calibrate"] and validation_records is not None:
+        task.calibration = task.calibrate(validation_records, task.trainer.validation_outputs)
+    learned = [key for key, value in task.get_config().items()
+               if _json(untrained_config.get(key, value)) != _json(value)]
     seconds = time.perf_counter() - started
     summary = {
         "task": task_name,
@@ -202,9 +160,9 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         summary["train_sample_examples"] = len(epoch_metrics.sampled_train_records)
     validation_predictions = None
     if validation_records is not None:
-        # The weights kept and the calibration as they are now; the model runs again only when the
-        # weights are not the last epoch's (`reused_outputs`: best-epoch restore, or a resumed run).
-        validation_predictions = task.predict(validation_records)
+        # The outputs under the weights kept (the last epoch's pass, or one more when the best epoch was
+        # restored), decoded with the calibration as it is now: the model does not run again here.
+        validation_predictions = task.decode(task.trainer.validation_outputs, validation_records)
         summary["validation_examples"] = len(validation_records)
         summary["validation"] = task.score(validation_records, validation_predictions)
         summary["main_metric"] = main_metric_name(task, summary["validation"])
@@ -223,21 +181,18 @@ def _train(task, task_name, train, output, validation, read_options, epochs, bat
         "seed": task.seed,
         "tensorboard": bool(tensorboard),
         **{key: value for key, value in training.items() if value is not None and value != _TRAINING_DEFAULTS.get(key)},
-        "task_options": _task_options_for_config(task),
+        "task_options": _task_options_for_config(task, learned),
         "read_options": read_options,
     })
     plot_training(summary["per_epoch"], output / TRAINING_PLOT_FILE, summary["main_metric"])
     if sweep is not None:
         sweep.plot(output / LR_FIND_PLOT, title=f"{task_name}: learning-rate sweep before training, "
                                                 f"{len(sweep.rates)} steps of {batch_size}")
-    if validation_records is not None and type(task).report_figures is not Task.report_figures:
+    if validation_records is not None:
         items = task.report_figures(validation_records, validation_predictions, output)
         summary["report_items"] = [item.to_dict() for item in items]
-    with atomic_file(output / METRICS_FILE) as file:
-        json.dump(summary, file, indent=2, ensure_ascii=False, default=str)
-    (output / RUN_MARKER).unlink(missing_ok=True)  # first: from here on the folder is a finished model
-    shutil.rmtree(output / CHECKPOINT_FOLDER, ignore_errors=True)
-    (output / EPOCHS_FILE).unlink(missing_ok=True)
+    # The run marker goes first: from there on the folder is a finished model; then the checkpoint.
+    folder.finish(METRICS_FILE, summary, leftovers=(CHECKPOINT_FOLDER, EPOCHS_FILE))
     return summary
 
 
@@ -250,19 +205,18 @@ def _learning_rate_facts(task, sweep):
             **found}
 
 
-#: Constructor arguments `Task.calibrate` learns (a run again learns them anew, from its own weights).
-CALIBRATED_OPTIONS = ("temperature", "thresholds")
+def _json(value):
+    return json.dumps(value, sort_keys=True, default=str)
 
 
-def _task_options_for_config(task):
-    """The task's constructor arguments, minus the seed (a run option) and what calibration
-    learned (a rerun calibrates again, or with --no-calibrate starts from the defaults), paths
+def _task_options_for_config(task, learned):
+    """The task's constructor arguments, minus the seed (a run option) and the options calibration
+    `learned` (a rerun calibrates again, or with --no-calibrate starts from the defaults), paths
     made absolute."""
     options = dict(task.get_config())
     options.pop("seed", None)
-    if task.calibration is not None:
-        for name in CALIBRATED_OPTIONS:
-            options.pop(name, None)
+    for name in learned:
+        options.pop(name, None)
     backbone = options.get("backbone")
     if isinstance(backbone, str) and os.path.exists(os.path.expanduser(backbone)):
         options["backbone"] = str(Path(backbone).expanduser().resolve())

@@ -143,7 +143,7 @@ def before(owner, name, when=lambda *a, **k: True):
 import numpy
 import kerastl.atomic_files as files
 import kerastl.tasks.model_folder as model_folder
-import kerastl.training_run as run
+import kerastl.runs.train as run
 from kerastl.tasks import SentimentTask
 from kerastl.training import StepCheckpoint
 
@@ -171,7 +171,7 @@ elif point == "between-the-final-renames":
 elif point == "before-config":
     before(run, "write_run_config")
 elif point == "before-metrics":
-    before(run, "atomic_file", lambda path, *a, **k: Path(path).name == "metrics.json")
+    before(files, "atomic_file", lambda path, *a, **k: Path(path).name == "metrics.json")
 elif point == "after-metrics":
     before(run.shutil, "rmtree", lambda path, *a, **k: Path(path).name == "checkpoint")
 from kerastl.cli.main import cli

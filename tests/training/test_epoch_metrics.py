@@ -1,4 +1,5 @@
-from kerastl.reporting import EpochMetricsCallback, headline_metrics, main_metric_name, summary_line
+from kerastl.reporting import headline_metrics, main_metric_name, summary_line
+from kerastl.training import EpochMetricsCallback
 
 
 class FakeTask:
