@@ -1,13 +1,17 @@
 """`PretrainCheckpoint`: the resumable state of a pretraining run, saved atomically."""
 
-import json
 from pathlib import Path
+
+import keras
 
 from kerastl.atomic_files import atomic_folder
 from kerastl.errors import KerastlError
+from kerastl.training.checkpoint import (STATE_FILE, VARIABLES_FILE, read_state, restore_checkpoint,
+                                         save_variables, training_variables, write_state)
 
-STATE_FILE = "state.json"
-WEIGHTS_FILE = "model.weights.h5"
+#: The weights file of checkpoints written before pretraining used `kerastl.training.checkpoint`'s
+#: format; such a checkpoint still resumes.
+LEGACY_WEIGHTS_FILE = "model.weights.h5"
 VOCABULARY_FILE = "vocabulary.txt"
 SENTENCE_PIECE_FILE = "vocabulary.spm"
 
@@ -15,8 +19,9 @@ SENTENCE_PIECE_FILE = "vocabulary.spm"
 class PretrainCheckpoint:
     """A checkpoint folder: model weights, optimizer state, learned vocabulary and the step counter.
 
-    The weights file of a compiled Keras model holds its optimizer's variables too (the step
-    counter `iterations` among them).
+    The folder has `kerastl.training.checkpoint`'s format (`state.json`, and `variables.npz`:
+    the model's and its optimizer's variables, the step counter `iterations` among them), plus
+    the learned vocabulary.
 
     Every save writes a new folder beside the old one and renames it into place, so a run
     killed mid-save still finds its previous checkpoint.
@@ -48,14 +53,14 @@ class PretrainCheckpoint:
                 (`bytes`), or None when the backbone brought its own tokenizer.
             state: JSON-ready facts of the run (options, step, ...).
         """
+        values = [keras.ops.convert_to_numpy(variable) for variable in training_variables(objective.model)]
         with atomic_folder(self.folder) as work:
-            objective.build_optimizer()
-            objective.model.save_weights(str(work / WEIGHTS_FILE))
+            save_variables(work, values)
             if isinstance(vocabulary, bytes):
                 (work / SENTENCE_PIECE_FILE).write_bytes(vocabulary)
             elif vocabulary is not None:
                 (work / VOCABULARY_FILE).write_text("\n".join(vocabulary) + "\n", encoding="utf-8")
-            (work / STATE_FILE).write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+            write_state(work, state)
 
     def read_state(self):
         """Return the saved state dict and vocabulary (as `save` took it: a list, bytes or None).
@@ -63,18 +68,16 @@ class PretrainCheckpoint:
         Raises:
             KerastlError: when the checkpoint is unreadable.
         """
+        fix = f"delete {self.folder} to start the pretraining over"
         try:
-            state = json.loads((self.folder / STATE_FILE).read_text(encoding="utf-8"))
+            state = read_state(self.folder, fix=fix)
             vocabulary = None
             if (self.folder / SENTENCE_PIECE_FILE).is_file():
                 vocabulary = (self.folder / SENTENCE_PIECE_FILE).read_bytes()
             elif (self.folder / VOCABULARY_FILE).is_file():
                 vocabulary = (self.folder / VOCABULARY_FILE).read_text(encoding="utf-8").split("\n")[:-1]
         except (OSError, ValueError) as error:
-            raise KerastlError(
-                f"The checkpoint in {self.folder} cannot be read ({error}). Fix: delete {self.folder} "
-                "to start the pretraining over."
-            )
+            raise KerastlError(f"The checkpoint in {self.folder} cannot be read ({error}). Fix: {fix}.")
         return state, vocabulary
 
     def restore(self, objective):
@@ -83,11 +86,12 @@ class PretrainCheckpoint:
         Raises:
             KerastlError: when the checkpoint does not fit the model.
         """
+        fix = f"rerun with the options it was written with, or delete {self.folder} to start over"
         try:
-            objective.build_optimizer()  # so loading fills its moments and step counter
-            objective.model.load_weights(str(self.folder / WEIGHTS_FILE))
+            if (self.folder / LEGACY_WEIGHTS_FILE).is_file() and not (self.folder / VARIABLES_FILE).is_file():
+                objective.build_optimizer()  # so loading fills its moments and step counter
+                objective.model.load_weights(str(self.folder / LEGACY_WEIGHTS_FILE))
+            else:
+                restore_checkpoint(objective.model, self.folder, fix=fix)
         except (OSError, ValueError) as error:
-            raise KerastlError(
-                f"The checkpoint in {self.folder} does not fit this model ({error}). Fix: rerun with "
-                f"the options it was written with, or delete {self.folder} to start over."
-            )
+            raise KerastlError(f"The checkpoint in {self.folder} does not fit this model ({error}). Fix: {fix}.")

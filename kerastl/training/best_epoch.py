@@ -1,9 +1,9 @@
 """`BestEpoch`: keep the weights of the best validation epoch, and stop when it stays behind."""
 
-import json
-
 import keras
 import numpy as np
+
+from kerastl.training.checkpoint import load_arrays, read_state, save_arrays, write_state
 
 STATE_FILE = "best_epoch.json"
 WEIGHTS_FILE = "best_epoch_weights.npz"
@@ -18,13 +18,13 @@ class BestEpoch(keras.callbacks.Callback):
     step checkpoint (`write_into`), so a run killed and resumed keeps the best weights it had.
 
     Args:
-        epoch_metrics: the run's `kerastl.reporting.EpochMetricsCallback` (with validation data).
+        epoch_metrics: the run's `kerastl.training.EpochMetricsCallback` (with validation data).
         patience: stop after this many epochs without a better score; None never stops.
         restore_best: whether the trainer puts the best epoch's weights back at the end.
 
     Example:
 
-    >>> from kerastl.reporting import EpochMetricsCallback
+    >>> from kerastl.training import EpochMetricsCallback
     >>> from kerastl.training.best_epoch import BestEpoch
     >>> metrics = EpochMetricsCallback(task, validation_records=dev)  # doctest: +SKIP
     >>> best = BestEpoch(metrics, patience=2)  # doctest: +SKIP
@@ -81,23 +81,22 @@ class BestEpoch(keras.callbacks.Callback):
                 "last_epoch": self.last_epoch, "stopped_early": self.stopped, "why": ended}
 
     def write_into(self, folder):
-        """Write the state and the best weights into a checkpoint folder being written."""
-        state = {"metric": self.metric, "best_value": self.best_value, "best_epoch": self.best_epoch,
-                 "last_epoch": self.last_epoch, "stopped_epoch": self.stopped_epoch}
-        (folder / STATE_FILE).write_text(json.dumps(state))
+        """Write the state and the best weights into a checkpoint folder being written
+        (`kerastl.training.checkpoint`'s format: a state file and an array file)."""
+        write_state(folder, {"metric": self.metric, "best_value": self.best_value, "best_epoch": self.best_epoch,
+                             "last_epoch": self.last_epoch, "stopped_epoch": self.stopped_epoch}, name=STATE_FILE)
         if self.best_weights is not None:
-            np.savez(folder / WEIGHTS_FILE, *self.best_weights)
+            save_arrays(folder / WEIGHTS_FILE, self.best_weights)
 
     def read_from(self, folder):
         """Take back what `write_into` wrote into the checkpoint `folder`, if anything."""
-        if not (folder / STATE_FILE).is_file():
+        state = read_state(folder, name=STATE_FILE)
+        if state is None:
             return
-        state = json.loads((folder / STATE_FILE).read_text())
         self.metric, self.best_value, self.best_epoch = state["metric"], state["best_value"], state["best_epoch"]
         self.last_epoch, self.stopped_epoch = state["last_epoch"], state["stopped_epoch"]
         if (folder / WEIGHTS_FILE).is_file():
-            with np.load(folder / WEIGHTS_FILE) as stored:
-                self.best_weights = [stored[f"arr_{i}"] for i in range(len(stored.files))]
+            self.best_weights = load_arrays(folder / WEIGHTS_FILE)
 
     def _score(self, entry):
         """(metric, value, higher is better) of one epoch's entry of `EpochMetricsCallback.epochs`."""

@@ -1,4 +1,13 @@
-"""`StepCheckpoint`: save model and optimizer state every N training steps, atomically."""
+"""Checkpoints: one folder format for every resumable state kerastl writes, and `StepCheckpoint`.
+
+A checkpoint folder holds `state.json` (JSON facts: the step, the run's settings, ...) and
+`variables.npz` (the model's and its optimizer's variables, in `training_variables` order: weights,
+optimizer moments and step counter, dropout seed states), written together into a temporary folder
+and renamed into place, so a kill at any moment leaves the previous checkpoint whole. Training runs
+(`StepCheckpoint`), their best epoch (`kerastl.training.best_epoch.BestEpoch.write_into`: its own state
+file and weights in the same folder) and pretraining (`kerastl.pretrain.PretrainCheckpoint`, plus the
+learned vocabulary) write it with the helpers here.
+"""
 
 import json
 from pathlib import Path
@@ -13,14 +22,56 @@ STATE_FILE = "state.json"
 VARIABLES_FILE = "variables.npz"
 
 
+def write_state(folder, state, name=STATE_FILE):
+    """Write the JSON-ready dict `state` as `name` into the checkpoint `folder` being written."""
+    (Path(folder) / name).write_text(json.dumps(state, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def read_state(folder, name=STATE_FILE, fix=None):
+    """The dict `write_state` wrote as `name` into `folder`, or None when there is none.
+
+    Raises:
+        KerastlError: when the file is not valid JSON; `fix` says what to do (default: delete the folder).
+    """
+    state_file = Path(folder) / name
+    if not state_file.is_file():
+        return None
+    try:
+        return json.loads(state_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise KerastlError(f"{state_file} is not valid JSON ({error}). "
+                           f"Fix: {fix or f'delete {folder} to train from the start'}.") from None
+
+
+def save_arrays(path, arrays):
+    """Write a list of arrays to the `.npz` file `path` (keys `v0`, `v1`, ...)."""
+    np.savez(path, **{f"v{i}": array for i, array in enumerate(arrays)})
+
+
+def load_arrays(path):
+    """The list of arrays `save_arrays` wrote (also reads positional `arr_0`, ... keys)."""
+    with np.load(path) as stored:
+        prefix = "v" if "v0" in stored.files else "arr_"
+        return [stored[f"{prefix}{i}"] for i in range(len(stored.files))]
+
+
+def training_variables(model):
+    """The model's variables, then its optimizer's (built first when needed): what a checkpoint holds."""
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    return list(model.variables) + list(model.optimizer.variables)
+
+
+def save_variables(folder, values):
+    """Write the values of `training_variables` (numpy arrays) into the checkpoint `folder` being written."""
+    save_arrays(Path(folder) / VARIABLES_FILE, values)
+
+
 class StepCheckpoint(keras.callbacks.Callback):
     """Write a checkpoint every `every` steps and at the end of every epoch.
 
-    A checkpoint is a folder with the model's and the optimizer's variables (`variables.npz`:
-    weights, optimizer moments and step counter, dropout seed states) and `state.json` (the
-    global step, the run's settings and the history of finished epochs). It is written to a
-    temporary folder and renamed into place, so a kill at any moment leaves the previous
-    checkpoint whole.
+    A checkpoint folder (the module's format) whose `state.json` holds the global step, the
+    run's settings and the history of finished epochs.
 
     Args:
         folder: the checkpoint folder (replaced by each save).
@@ -70,49 +121,38 @@ class StepCheckpoint(keras.callbacks.Callback):
         Every worker reads the variables, the chief writes them: reading a variable a strategy
         keeps per replica (synchronized on read) is a collective operation all workers join.
         """
-        variables = list(self.model.variables) + list(self.model.optimizer.variables)
-        arrays = {f"v{i}": keras.ops.convert_to_numpy(v) for i, v in enumerate(variables)}
+        variables = training_variables(self.model)
+        values = [keras.ops.convert_to_numpy(variable) for variable in variables]
         if not self.write:
             return
         with atomic_folder(self.folder) as folder:
-            np.savez(folder / VARIABLES_FILE, **arrays)
-            state = {"step": self.step, "steps_per_epoch": self.steps_per_epoch, "run": self.run,
-                     "history": self.history, "variables": len(variables)}
-            (folder / STATE_FILE).write_text(json.dumps(state, indent=2))
+            save_variables(folder, values)
+            write_state(folder, {"step": self.step, "steps_per_epoch": self.steps_per_epoch, "run": self.run,
+                                 "history": self.history, "variables": len(variables)})
             for extra in self.extras:
                 extra.write_into(folder)
 
 
 def read_checkpoint(folder):
     """Return the `state.json` of the checkpoint in `folder`, or None when there is none."""
-    state_file = Path(folder) / STATE_FILE
-    if not state_file.is_file():
-        return None
-    try:
-        return json.loads(state_file.read_text())
-    except json.JSONDecodeError as error:
-        raise KerastlError(f"{state_file} is not valid JSON ({error}). Fix: delete {folder} to train from the start.")
+    return read_state(folder)
 
 
-def restore_checkpoint(model, folder):
-    """Load the model's and the optimizer's variables from the checkpoint in `folder`.
+def restore_checkpoint(model, folder, fix=None):
+    """Load the model's and the optimizer's variables (`training_variables`) from the checkpoint in `folder`.
 
     Raises:
-        KerastlError: when the checkpoint's variables do not fit the model.
+        KerastlError: when the checkpoint's variables do not fit the model; `fix` says what to do
+            (default: delete the folder to train from the start).
     """
-    model.optimizer.build(model.trainable_variables)
-    variables = list(model.variables) + list(model.optimizer.variables)
-    with np.load(Path(folder) / VARIABLES_FILE) as stored:
-        if len(stored.files) != len(variables):
-            raise KerastlError(
-                f"{folder} holds {len(stored.files)} variables but the model and optimizer have "
-                f"{len(variables)}. Fix: delete {folder} to train from the start."
-            )
-        for i, variable in enumerate(variables):
-            value = stored[f"v{i}"]
-            if tuple(value.shape) != tuple(variable.shape):
-                raise KerastlError(
-                    f"{folder}: variable {variable.path} has shape {tuple(variable.shape)} but the checkpoint "
-                    f"holds {tuple(value.shape)}. Fix: delete {folder} to train from the start."
-                )
-            variable.assign(value)
+    fix = fix or f"delete {folder} to train from the start"
+    variables = training_variables(model)
+    values = load_arrays(Path(folder) / VARIABLES_FILE)
+    if len(values) != len(variables):
+        raise KerastlError(f"{folder} holds {len(values)} variables but the model and optimizer have "
+                           f"{len(variables)}. Fix: {fix}.")
+    for variable, value in zip(variables, values):
+        if tuple(value.shape) != tuple(variable.shape):
+            raise KerastlError(f"{folder}: variable {variable.path} has shape {tuple(variable.shape)} but the "
+                               f"checkpoint holds {tuple(value.shape)}. Fix: {fix}.")
+        variable.assign(value)
