@@ -1,17 +1,20 @@
 """Command-line options a task declares, the click types they share, and `--set` overrides.
 
-A task lists its own `kerastl train` flags in `Task.cli_options`; each `TaskOption` says
-whether its value goes to the task's constructor ("task"), to its file reader ("read"), or
-to `Task.data_from_cli` ("data", e.g. translation's --source/--target files).
+A task lists its own flags of `kerastl train TASK` / `lr-find TASK` in `Task.cli_options`; each
+`TaskOption` says whether its value goes to the task's constructor ("task") or to its file reader
+("read"; `kerastl evaluate` takes these too). `--set task.NAME=VALUE` / `--set read.NAME=VALUE`
+(`SETTING`) reaches any other constructor or reader option.
 
 Example:
 
->>> from kerastl.options import COLUMN, TaskOption, parse_setting
+>>> from kerastl.options import COLUMN, SETTING, TaskOption, parse_setting
 >>> option = TaskOption("--text-column", "text_column", applies_to="read", type=COLUMN, help="the text")
 >>> COLUMN.convert("-1", None, None), COLUMN.convert("review", None, None)
 (-1, 'review')
 >>> parse_setting("task.freeze=4")
 ('task', 'freeze', 4)
+>>> SETTING.convert("read.text_column=review", None, None)
+('read', 'text_column', 'review')
 """
 
 from dataclasses import dataclass
@@ -20,18 +23,17 @@ import click
 import yaml
 
 #: Where a `TaskOption`'s value goes.
-TARGETS = ("task", "read", "data")
+TARGETS = ("task", "read")
 
 
 @dataclass(frozen=True)
 class TaskOption:
-    """One flag of `kerastl train TASK` that a task declares.
+    """One flag of `kerastl train TASK` (and `lr-find TASK`; "read" ones also `evaluate`) that a task declares.
 
     Attributes:
         flag: the flag, e.g. "--scheme"; a flag of the form "--x/--no-x" is a boolean switch.
         name: the keyword argument it sets, e.g. "scheme".
-        applies_to: "task" (a constructor argument), "read" (a file reader option) or "data"
-            (read by the task's `data_from_cli`).
+        applies_to: "task" (a constructor argument) or "read" (a file reader option).
         type: a click type (e.g. `click.Choice([...])`, `COLUMN`, `int`); default string.
         help: the flag's help text.
     """
@@ -78,8 +80,23 @@ class FreezeType(click.ParamType):
         self.fail("use 'none', 'all' or a number of layers", param, ctx)
 
 
+class SettingType(click.ParamType):
+    """A `--set` value "task.NAME=VALUE" or "read.NAME=VALUE", as `(target, name, value)` (see `parse_setting`)."""
+
+    name = "task.NAME=VALUE|read.NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_setting(value)
+        except click.BadParameter as error:
+            self.fail(error.message, param, ctx)
+
+
 COLUMN = ColumnType()
 FREEZE = FreezeType()
+SETTING = SettingType()
 
 
 def parse_setting(text):

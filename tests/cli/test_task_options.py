@@ -44,7 +44,7 @@ def test_each_task_lists_its_own_flags_in_its_help():
     for flag in ("--scheme", "--token-column", "--tag-column", "--decoding", "--word-pooling"):
         assert flag in ner and flag not in sentiment
     assert "--text-column" in sentiment and "--text-column" not in ner
-    for flag in ("--source", "--target", "--validation-source", "--source-column", "--num-beams"):
+    for flag in ("--source", "--target", "--source-column", "--num-beams"):
         assert flag in translation and flag not in sentiment
     assert "--set" in ner and "--freeze" in ner  # the shared ones stay
     assert "kerastl train TASK --help" in help_of()
