@@ -65,6 +65,23 @@ def test_a_sentence_longer_than_max_length_gets_a_tag_for_every_word(trained):
     assert any(entity.start_word > 900 for entity in prediction.entities)
 
 
+def test_predict_outputs_are_the_export_graphs_logits_one_row_per_sentence(trained):
+    # `forward` runs the model through `run_model` on its windows; the export composes it all in one graph.
+    from kerastl.preprocessing.word_alignment import align_words
+    from kerastl.tasks.ner.graph import token_logits_in_graph
+
+    sentences = [("john smith met angela merkel in paris .".split() * 9)[:70], [], ["Paris"], TRAIN[0][0]]
+    records = trained.read([list(words) for words in sentences])
+    features, targets = trained.encode(records)
+    assert targets is None and features["token_ids"].nrows() == len(records)
+    outputs = trained.predict_outputs(records, batch_size=3)
+    graph = token_logits_in_graph(trained, align_words(trained.tokenizer, [r["words"] for r in records]))
+    assert [len(o) for o in outputs] == graph.row_lengths().numpy().tolist() == \
+        features["token_ids"].row_lengths().numpy().tolist()
+    for output, expected in zip(outputs, graph):
+        np.testing.assert_allclose(output, expected.numpy(), atol=1e-5)
+
+
 def test_long_sentences_train_in_windows(tiny_backbone):
     task = NerTask(str(tiny_backbone), max_length=8)
     long_sentence = (TRAIN[0][0] * 4, TRAIN[0][1] * 4)

@@ -10,8 +10,9 @@ the temperature changes the scores only, not the tags: each word's argmax is the
 the best "valid" path (a path's log-probability is the sum of its logits divided by T, minus
 per-word constants). With "mean" pooling a word's tag can change with the temperature.
 `entities_in_graph` adds what an export needs on top: word splitting of raw texts and the
-entities' text and character offsets. `NerTask.predict` runs the two halves apart: its `forward`
-computes the sub-token logits batch by batch, its `decode` the tags and entities at the task's
+entities' text and character offsets. `NerTask.predict` runs the pieces apart: its `forward`
+cuts the windows (`windows_in_graph`), runs the model on them (`Task.run_model`) and merges
+their logits back per sentence; its `decode` finds the tags and entities at the task's
 temperature, so calibration tries temperatures on logits the model computed once.
 """
 
@@ -50,19 +51,38 @@ def tag_words_in_graph(task, words, temperature=None):
 
 
 def token_logits_in_graph(task, aligned):
-    """The model's tag logits of every sub-token of `align_words` output, windows merged back.
+    """The model's tag logits of every sub-token of `align_words` output, windows merged back
+    (the export's graph; `NerTask.forward` calls the model through `run_model` instead).
 
     Returns:
         A float32 `tf.RaggedTensor` `(batch, tokens, tags)`: one row per sentence, one logit
         vector per sub-token of `aligned["token_ids"]` (special tokens left out).
     """
     special = SpecialTokens.of(task.tokenizer)
-    starts, ends = window_spans_in_graph(aligned["token_ids"].row_lengths(), *task.window_size_and_stride())
-    windows = window_values_in_graph(aligned["token_ids"], starts, ends)
-    logits = task.model(padded_inputs(pack_token_ids(windows, special, task.max_length), special.pad), training=False)
+    windows, starts, ends = windows_in_graph(task, aligned["token_ids"])
+    logits = task.model(padded_inputs(windows, special.pad), training=False)
     first = int(special.start is not None)
-    window_logits = tf.RaggedTensor.from_tensor(tf.cast(logits, tf.float32)[:, first:], lengths=windows.row_lengths())
+    window_logits = tf.RaggedTensor.from_tensor(tf.cast(logits, tf.float32)[:, first:],
+                                                lengths=ends.flat_values - starts.flat_values)
     return merge_windows_in_graph(window_logits, starts, ends)
+
+
+def windows_in_graph(task, token_ids):
+    """Cut each sentence's sub-tokens into the task's overlapping windows, packed for the model.
+
+    Args:
+        task: a `kerastl.tasks.NerTask` with a tokenizer.
+        token_ids: ragged `(batch, tokens)`: each sentence's sub-tokens (`align_words`).
+
+    Returns:
+        `(windows, starts, ends)`: the packed windows (ragged `(windows, None)`, special
+        tokens added, sentence by sentence) and each sentence's window spans
+        (`window_spans_in_graph`), which `merge_windows_in_graph` takes to merge them back.
+    """
+    starts, ends = window_spans_in_graph(token_ids.row_lengths(), *task.window_size_and_stride())
+    windows = pack_token_ids(window_values_in_graph(token_ids, starts, ends), SpecialTokens.of(task.tokenizer),
+                             task.max_length)
+    return windows, starts, ends
 
 
 def tags_from_token_logits_in_graph(task, token_logits, aligned, words, temperature=None):

@@ -9,36 +9,33 @@ import tensorflow as tf
 
 from kerastl.calibration import check_temperature, fit_temperature, temperature_facts
 from kerastl.errors import DataError, KerastlError
-from kerastl.layers import TokenClassificationHead
+from kerastl.layers import TokenClassificationHead, text_inputs
 from kerastl.metrics import DEFAULT_BINS, entity_metrics, negative_log_likelihood
 from kerastl.options import TaskOption
 from kerastl.preprocessing import SpecialTokens
-from kerastl.preprocessing.sliding_windows import window_spans_in_graph, window_values_in_graph
+from kerastl.preprocessing.sliding_windows import merge_windows_in_graph, window_values_in_graph
 from kerastl.preprocessing.text_tokenization import pack_token_ids
 from kerastl.preprocessing.word_alignment import align_words, words_tensor
 from kerastl.preprocessing.word_splitting import split_words
 from kerastl.tagging import SCHEMES, convert_tags, tags_to_spans
 from kerastl.tasks.class_weights import BALANCED, CLASS_WEIGHT, balanced_class_weight, check_class_weight, \
     sparse_crossentropy
+from kerastl.tasks.labelled_task import LabelledTask
 from kerastl.tasks.labels import LabelSet
 from kerastl.tasks.ner.entity import Entity
-from kerastl.tasks.ner.graph import entities_in_graph, tags_from_token_logits_in_graph, token_logits_in_graph
+from kerastl.tasks.ner.graph import entities_in_graph, tags_from_token_logits_in_graph, windows_in_graph
 from kerastl.tasks.ner.prediction import NerPrediction
 from kerastl.tasks.registry import register_task
-from kerastl.tasks.task import Task
 
 #: The target of sub-tokens that carry no label (ignored by the loss).
 IGNORED = -1
-
-#: Config entries `decode` applies to the model's sub-token logits (`forward` does not read them).
-_APPLIED_IN_DECODE = ("temperature", "decoding", "word_pooling", "output_scheme")
 
 #: Records decoded per graph call: the tag probabilities are padded to the longest sentence of a chunk.
 DECODE_CHUNK = 1024
 
 
 @register_task("ner")
-class NerTask(Task):
+class NerTask(LabelledTask):
     """Tag words with entity types (PER, LOC, ORG, ...) and return the entities of a text.
 
     Training data are sentences of words and tags (CoNLL column files, TFDS `conll2003`, or
@@ -106,7 +103,7 @@ class NerTask(Task):
     def __init__(self, backbone="minilm-l6", *, labels=None, scheme="iob1", output_scheme="iob2",
                  label_subtokens="first", word_pooling="first", window_stride=None, decoding="valid", class_weight=None,
                  temperature=1.0, **kwargs):
-        super().__init__(backbone, **kwargs)
+        super().__init__(backbone, labels=labels, **kwargs)
         for name, value in (("scheme", scheme), ("output_scheme", output_scheme)):
             if value not in SCHEMES:
                 raise ValueError(f"`{name}` must be one of {sorted(SCHEMES)}. Received: {name}={value!r}")
@@ -120,7 +117,6 @@ class NerTask(Task):
             )
         if decoding not in ("valid", "argmax"):
             raise ValueError(f"`decoding` must be 'valid' or 'argmax'. Received: decoding={decoding!r}")
-        self.label_set = LabelSet(labels) if labels is not None else None
         self.decoding = decoding
         self.scheme = scheme
         self.output_scheme = output_scheme
@@ -130,11 +126,11 @@ class NerTask(Task):
         self.class_weight = check_class_weight(class_weight)
         self.temperature = check_temperature(temperature)
         self._traced_tags = {}  # see `_traced_tagging`
+        self._traced_windows = {}  # see `_window_functions`
 
     def get_config(self):
         config = super().get_config()
         config.update({
-            "labels": self.label_set.names if self.label_set else None,
             "scheme": self.scheme,
             "output_scheme": self.output_scheme,
             "label_subtokens": self.label_subtokens,
@@ -199,28 +195,32 @@ class NerTask(Task):
                             fix="train and evaluate on tagged sentences (a CoNLL file with a tag column)")
         return convert_tags(record["tags"], record.get("scheme", self.scheme), "iob2", where=record.get("where"))
 
+    def learn_labels(self, records):
+        """The IOB2 tags of the training `records`: "O" first, then by entity type, B- before I-."""
+        names = {"O"}
+        for record in records:
+            names.update(self.iob2_tags(record))
+        return LabelSet(sorted(names, key=lambda name: (name != "O", name[2:], name)))
+
     def setup(self, records):
-        if self.label_set is None:
-            names = {"O"}
-            for record in records:
-                names.update(self.iob2_tags(record))
-            self.label_set = LabelSet(sorted(names, key=lambda name: (name != "O", name[2:], name)))
+        super().setup(records)
         if self.class_weight == BALANCED:
             words = [tag for record in records for tag in self.iob2_tags(record)]
             self.class_weight = balanced_class_weight(self.label_set.names, words, ignore=("O",))
 
-    def encode(self, records, with_targets):
+    def encode(self, records, with_targets=False):
+        """With targets: one row per window of a sentence (its sub-tokens, packed) and the tag id
+        of each sub-token. Without: one row per sentence, its words' sub-tokens (`token_ids`,
+        neither windowed nor packed: `forward` cuts the windows)."""
         aligned = align_words(self.tokenizer, [record["words"] for record in records])
-        starts, ends = window_spans_in_graph(aligned["token_ids"].row_lengths(), *self.window_size_and_stride())
-        special = SpecialTokens.of(self.tokenizer)
-        features = {"token_ids": pack_token_ids(window_values_in_graph(aligned["token_ids"], starts, ends), special,
-                                                self.max_length)}
         if not with_targets:
-            return features, None
+            return {"token_ids": aligned["token_ids"]}, None
+        windows, starts, ends = windows_in_graph(self, aligned["token_ids"])
+        special = SpecialTokens.of(self.tokenizer)
         ignored = SpecialTokens(start=IGNORED if special.start is not None else None,
                                 end=IGNORED if special.end is not None else None, pad=IGNORED)
         targets = window_values_in_graph(self._subtoken_targets(records, aligned), starts, ends)
-        return features, pack_token_ids(targets, ignored, self.max_length)
+        return {"token_ids": windows}, pack_token_ids(targets, ignored, self.max_length)
 
     def _subtoken_targets(self, records, aligned):
         """Each sentence's tag id per sub-token of `aligned` (`align_words` of its words), `IGNORED`
@@ -245,7 +245,7 @@ class NerTask(Task):
     # === Model ===
 
     def build_model(self, encoder):
-        inputs = self.model_inputs()
+        inputs = text_inputs()
         states = encoder(inputs)["sequence_output"]
         logits = TokenClassificationHead(len(self.label_set), dropout=self.dropout, name="ner_head")(states)
         return keras.Model(inputs, logits, name="token_classifier")
@@ -265,37 +265,42 @@ class NerTask(Task):
                                "Fix: weigh only these, e.g. --class-weight MISC=2.")
         return {tag: by_type.get(tag, by_type.get(tag[2:], 1.0)) for tag in self.label_set.names}
 
-    def head_size(self):
-        return len(self.label_set) if self.label_set is not None else None
-
     # === Inference ===
 
-    def inference_features(self, records):
-        """The words of each record (windows and sub-tokens come in the graph, `forward`), and
-        their sub-token count as the `length` to batch by: batches sorted by words carry about
-        40 % more padding, as words split into different numbers of sub-tokens."""
-        words = words_tensor([record["words"] for record in records])
-        return {"words": words, "length": align_words(self.tokenizer, words)["token_ids"].row_lengths()}
-
     def forward(self, batch):
-        """The sub-token logits of one batch of sentences, computed in the graph; one array
-        `(tokens, tags)` per sentence (windows over long sentences merged back).
+        """The sub-token logits of one batch of sentences: one array `(tokens, tags)` per sentence.
 
+        The sentences are cut into windows (`kerastl.tasks.ner.graph.windows_in_graph`), the
+        model runs on the windows (`run_model`) and their logits are merged back per sentence.
         Tags and entities come from them in `decode`, at the task's temperature, so trying
         temperatures (`calibrate`) does not run the model again.
         """
-        if self._traced_call is None:
-            self._traced_call = tf.function(
-                lambda words: token_logits_in_graph(self, align_words(self.tokenizer, words)),
-                input_signature=[tf.RaggedTensorSpec([None, None], tf.string)], autograph=False)
-        logits = self._traced_call(batch["words"])
-        return np.split(logits.flat_values.numpy(), logits.row_splits.numpy()[1:-1])
+        cut_windows, merge = self._window_functions()
+        windows, starts, ends = cut_windows(tf.cast(batch["token_ids"], tf.int32).with_row_splits_dtype(tf.int64))
+        first = int(SpecialTokens.of(self.tokenizer).start is not None)
+        lengths = (ends.flat_values - starts.flat_values).numpy()
+        logits = [row[first : first + length] for row, length in zip(self.run_model({"token_ids": windows}), lengths)]
+        merged = merge(np.concatenate(logits).astype(np.float32), lengths.astype(np.int64), starts, ends)
+        return np.split(merged.flat_values.numpy(), merged.row_splits.numpy()[1:-1])
 
-    def loss_comes_from_outputs(self):
-        """True: `forward`'s sub-token logits give the loss (`loss_from_outputs`)."""
-        return True
+    def _window_functions(self):
+        """`(cut, merge)`: `windows_in_graph` and `merge_windows_in_graph` (from flat window logits
+        and their lengths) as `tf.function`s without the model, traced once per window shape."""
+        key = (self.window_size_and_stride(), SpecialTokens.of(self.tokenizer), self.max_length, len(self.label_set))
+        if key not in self._traced_windows:
+            spans = tf.RaggedTensorSpec([None, None], tf.int32, ragged_rank=1, row_splits_dtype=tf.int64)
+            cut = tf.function(lambda token_ids: windows_in_graph(self, token_ids), input_signature=[spans],
+                              autograph=False)
+            merge = tf.function(
+                lambda logits, lengths, starts, ends: merge_windows_in_graph(
+                    tf.RaggedTensor.from_row_lengths(logits, lengths), starts, ends),
+                input_signature=[tf.TensorSpec([None, len(self.label_set)], tf.float32),
+                                 tf.TensorSpec([None], tf.int64), spans, spans],
+                autograph=False)
+            self._traced_windows[key] = cut, merge
+        return self._traced_windows[key]
 
-    def loss_from_outputs(self, records, outputs):
+    def validation_loss(self, records, outputs):
         """`loss()` over the labeled sub-tokens of `records`, from their `forward` logits.
 
         All sub-tokens are one batch for the loss: with `class_weight` a weighted mean, else the
@@ -303,12 +308,8 @@ class NerTask(Task):
         logits, where Keras' own validation pass counts it in each window that holds it.
         """
         targets = self._subtoken_targets(records, align_words(self.tokenizer, [record["words"] for record in records]))
-        logits = np.concatenate(outputs + [np.zeros((0, len(self.label_set)), np.float32)])
+        logits = np.concatenate(list(outputs) + [np.zeros((0, len(self.label_set)), np.float32)])
         return float(keras.ops.convert_to_numpy(self.loss()(targets.flat_values[None], logits[None])))
-
-    def forward_state(self):
-        """The config without what `decode` applies to the logits (temperature, decoding, pooling, scheme)."""
-        return {name: value for name, value in self.get_config().items() if name not in _APPLIED_IN_DECODE}
 
     # === Results ===
 
@@ -336,26 +337,22 @@ class NerTask(Task):
 
     # === Calibration ===
 
-    def calibrate(self, records):
-        """Fit the tag temperature on labeled `records` so entity scores match entity precision."""
-        return self.calibrate_temperature(records)
-
-    def calibrate_temperature(self, records):
+    def calibrate(self, records, outputs):
         """Set `temperature` to the one whose entity scores best predict which entities are right.
 
         An entity's score is the mean probability of its word tags (`Entity.score`); it counts as
         right when a gold entity of `records` has its type and exact word span (as conlleval
         counts). The temperature minimizes the log loss of the scores as probabilities of being
-        right (the NLL below), searched as `kerastl.calibration.fit_temperature` does, on
-        sub-token logits computed once (one `predict_outputs` pass) and decoded in the graph for
-        each temperature tried. "Before" is temperature 1.
+        right (the NLL below), searched as `kerastl.calibration.fit_temperature` does, on the
+        sub-token logits `outputs` (`forward`'s, of `records`), decoded in the graph for each
+        temperature tried. "Before" is temperature 1.
 
         Returns:
             `kerastl.calibration.temperature_facts` over the predicted entities (`entities`:
             how many at the fitted temperature), or, when the model finds no entity in
             `records`, the temperature 1 with `entities` 0 and no errors.
         """
-        score_entities = self._entity_scorer(records)
+        score_entities = self._entity_scorer(records, outputs)
         scores, right = score_entities(1.0)
         if not len(scores):
             self.temperature = 1.0
@@ -366,9 +363,9 @@ class NerTask(Task):
         return temperature_facts(self.temperature, (scores, right, _log_loss(scores, right)),
                                  (*after, _log_loss(*after)), entities=len(after[0]), sentences=len(records))
 
-    def _entity_scorer(self, records):
-        """A function of a temperature: `(scores, right)` of the entities predicted for `records`."""
-        tag = self._tagger(records, self.predict_outputs(records))
+    def _entity_scorer(self, records, outputs):
+        """A function of a temperature: `(scores, right)` of the entities `outputs` give `records`."""
+        tag = self._tagger(records, outputs)
         types = self.entity_types
         gold = [{(span.type, span.start, span.end) for span in tags_to_spans(self.iob2_tags(record))}
                 for record in records]
