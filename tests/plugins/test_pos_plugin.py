@@ -100,4 +100,4 @@ def test_plugin_passes_its_own_tests(plugin_env, plugin_copy):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "kerastl_pos/tests"],
                             env=plugin_env, capture_output=True, text=True, cwd=plugin_copy)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout

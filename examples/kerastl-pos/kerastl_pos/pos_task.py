@@ -1,33 +1,27 @@
 """`PosTask`: tag every word of a sentence with its part of speech (CoNLL-2003's POS column)."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from kerastl.data import read_conll
 from kerastl.errors import DataError
-from kerastl.layers import TokenClassificationHead
+from kerastl.layers import TokenClassificationHead, text_inputs
 from kerastl.options import TaskOption
 from kerastl.preprocessing import SpecialTokens, word_alignment, word_splitting
 from kerastl.preprocessing.text_tokenization import pack_token_ids as pack
-from kerastl.tasks import Task
+from kerastl.tasks import LabelledTask
 from kerastl.tasks.labels import LabelSet, normalize_label
 from kerastl_pos.pos_prediction import PosPrediction
 
 
-class PosTask(Task):
+class PosTask(LabelledTask):
     """POS tagging: a word's first sub-token predicts its tag; words past `max_length` sub-tokens get None."""
 
     target_padding = -1  # sub-tokens that are not a word's first carry no tag; the loss ignores -1
     main_metric = "accuracy"
     cli_options = (TaskOption("--pos-column", "pos_column", applies_to="read", type=int,
                               help="0-based column of the POS tags in CoNLL files (default 1, as CoNLL-2003)."),)
-
-    def __init__(self, backbone="minilm-l6", *, labels=None, **kwargs):  # labels: the tags, else learned by fit
-        super().__init__(backbone, **kwargs)
-        self.label_set = LabelSet(labels) if labels is not None else None
-
-    def get_config(self):
-        return {**super().get_config(), "labels": self.label_set.names if self.label_set else None}
 
     def record_from_example(self, example):  # a text, a list of words, or {"words": [...], "tags": [...]}
         if not isinstance(example, dict):
@@ -42,10 +36,10 @@ class PosTask(Task):
             raise DataError("an example lacks one POS tag per word", where=record.get("where"), fix="tag every word")
         return [normalize_label(tag) for tag in record["tags"]]
 
-    def setup(self, records):
-        self.label_set = self.label_set or LabelSet(sorted({t for r in records for t in self.tags(r)}, key=str))
+    def learn_labels(self, records):
+        return LabelSet(sorted({tag for record in records for tag in self.tags(record)}, key=str))
 
-    def encode(self, records, with_targets):  # targets, or else a "word_index" feature, at first sub-tokens
+    def encode(self, records, with_targets=False):  # targets, or else a "word_index" feature, at first sub-tokens
         pieces = word_alignment.align_words(self.tokenizer, [record["words"] for record in records])
         pieces = {key: value.with_row_splits_dtype(tf.int64) for key, value in pieces.items()}  # as `pack` needs
         special = SpecialTokens.of(self.tokenizer)
@@ -58,18 +52,20 @@ class PosTask(Task):
         return (features, marks) if with_targets else ({**features, "word_index": marks}, None)
 
     def build_model(self, encoder):
-        inputs = self.model_inputs()
         head = TokenClassificationHead(len(self.label_set), dropout=self.dropout, name="pos_head")
+        inputs = text_inputs()
         return keras.Model(inputs, head(encoder(inputs)["sequence_output"]), name="pos_tagger")
 
     def loss(self):
         return keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=-1)
 
-    def head_size(self):
-        return len(self.label_set) if self.label_set is not None else None
-
     def forward(self, batch):  # the default per-token rows, kept at each word's first sub-token
-        return [row[index >= 0] for row, index in zip(super().forward(batch), batch["word_index"].numpy())]
+        return [row[index >= 0] for row, index in zip(self.run_model(batch), batch["word_index"].numpy())]
+
+    def validation_loss(self, records, outputs):  # `forward` keeps first sub-tokens: so must the targets
+        targets = self.encode(records, with_targets=True)[1].flat_values.numpy()
+        logits = np.concatenate(outputs).astype("float32")
+        return float(keras.ops.convert_to_numpy(self.loss()(targets[targets >= 0][None], logits[None])))
 
     def decode(self, outputs, records):
         return [PosPrediction(list(r["words"]), [self.label_set.names[i] for i in logits.argmax(-1)]

@@ -1,5 +1,6 @@
 """The plugin's own test, written with kerastl's public harness on a few CoNLL-2003 lines."""
 
+import numpy as np
 import pytest
 
 from kerastl.testing import make_tiny_backbone, run_task_test
@@ -71,3 +72,16 @@ def test_pos_column_chooses_the_tags_and_long_sentences_are_cut(backbone, tmp_pa
     [prediction] = task.predict([words])
     assert len(prediction.tags) == len(words) and prediction.tags[-1] is None
     assert all(tag in task.label_set.names for tag in prediction.tags[:6])
+
+
+def test_validation_loss_is_the_mean_loss_of_the_words_first_sub_tokens(backbone, tmp_path):
+    train = tmp_path / "pos.conll"
+    train.write_text(CONLL, encoding="utf-8")
+    task = PosTask(str(backbone), max_length=16)
+    records = task.read(str(train))
+    task.prepare(records)
+    outputs = task.predict_outputs(records)  # one row per word (its first sub-token)
+    log_probabilities = [logits - np.log(np.exp(logits).sum(-1, keepdims=True)) for logits in outputs]
+    losses = [-row[task.label_set.id_of(tag)] for r, rows in zip(records, log_probabilities)
+              for tag, row in zip(task.tags(r), rows)]
+    assert len(losses) == 28 and task.validation_loss(records, outputs) == pytest.approx(np.mean(losses), rel=1e-4)
