@@ -63,7 +63,7 @@ def test_head_that_does_not_match_the_weights(copy):
 
 
 def test_foreign_tokenizer_is_refused(copy):
-    from kerastl.tokenizer_files import save_tokenizer
+    from kerastl.backbones.tokenizer_files import save_tokenizer
 
     import keras_hub
 

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from kerastl.backbone_families import DECODER, architecture_of
+from kerastl.backbones.families import DECODER, architecture_of
 
 POOLING_MODES = ("auto", "cls", "mean", "max", "last")
 

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from kerastl.backbone_families import SEQ2SEQ, architecture_of
+from kerastl.backbones.families import SEQ2SEQ, architecture_of
 
 #: T5's attention query and value projections, which keras-hub's default LoRA names miss.
 T5_LORA_LAYERS = ["query_projector", "value_projector"]

@@ -312,7 +312,7 @@ def _backbone_and_tokenizer(run, corpus, saved_vocabulary, settings, log):
     """The backbone to train, its tokenizer, and the learned vocabulary to checkpoint (None when
     the backbone brings its own tokenizer)."""
     if run["from"] is not None:
-        from kerastl.backbone_families import DECODER, ENCODER, architecture_of
+        from kerastl.backbones.families import DECODER, ENCODER, architecture_of
         from kerastl.backbones import load_backbone
 
         backbone, tokenizer = load_backbone(run["from"])

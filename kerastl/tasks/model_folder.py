@@ -17,7 +17,7 @@ import numpy as np
 from kerastl.atomic_files import atomic_folder, check_output_folder
 from kerastl.errors import KerastlError, ModelLoadError
 from kerastl.layers import BackboneEncoder
-from kerastl.tokenizer_files import load_tokenizer, save_tokenizer
+from kerastl.backbones.tokenizer_files import load_tokenizer, save_tokenizer
 from kerastl.training.optimizer import StepConstantsAdamW  # noqa: F401  (registered: compile configs name it)
 
 TASK_FILE = "kerastl.json"

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerastl.backbone_families import architecture_of
+from kerastl.backbones.families import architecture_of
 from kerastl.backbones import load_backbone
 from kerastl.layers import BackboneEncoder, ClassificationHead
 from kerastl.testing import ENCODER_FAMILIES

@@ -16,7 +16,7 @@ def architecture_of(backbone):
 
     Example:
 
-    >>> from kerastl.backbone_families import architecture_of
+    >>> from kerastl.backbones.families import architecture_of
     >>> architecture_of(keras_hub.models.GPT2Backbone)  # doctest: +SKIP
     'decoder'
     """
