@@ -195,7 +195,7 @@ class Task:
     def from_config(cls, config):
         return cls(**config)  # `get_config()`'s output
 
-    def read(self, source, **options):
+    def read(self, source, /, **options):
         """Read examples, a `tf.data.Dataset`, a file or folder, `"tfds:NAME[:SPLIT]"` or `Records`
         into `kerastl.tasks.Records`; `options` go to `read_file`. Raises DataError for bad data."""
         return read_records(self, source, **options)
