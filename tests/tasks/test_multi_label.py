@@ -65,6 +65,20 @@ def test_calibration_tunes_thresholds_that_predict_and_evaluate_use(calibrated):
         assert round(metrics[key], 4) == facts["tuned_thresholds"][key]
 
 
+def test_a_folder_saved_when_multilabel_derived_from_classification_still_loads(calibrated, tmp_path):
+    calibrated.save(tmp_path / "model")
+    description_file = tmp_path / "model" / "kerastl.json"
+    description = json.loads(description_file.read_text())
+    # What `ClassificationTask.get_config` added to every multilabel config then (never applied to it).
+    description["config"].update({"class_weight": None, "temperature": 1.0, "text_pairs": None})
+    description_file.write_text(json.dumps(description))
+    loaded = kerastl.load(tmp_path / "model")
+    assert type(loaded) is MultiLabelTask and loaded.thresholds == calibrated.thresholds
+    [before], [after] = calibrated.predict(["a wonderful film"]), loaded.predict(["a wonderful film"])
+    assert after.labels == before.labels and after.scores == pytest.approx(before.scores, abs=1e-6)
+    assert not isinstance(loaded, ClassificationTask)  # siblings: no softmax temperature to inherit
+
+
 def test_given_thresholds_decide_and_no_calibration_keeps_them(tiny_backbone):
     task = MultiLabelTask(str(tiny_backbone), max_length=16, thresholds=[0.0, 1.0, 0.0, 1.0])
     task.fit(TRAIN, validation=TRAIN, epochs=1, batch_size=4, verbose=0, calibrate=False)

@@ -1,17 +1,14 @@
 """`MultiLabelTask`: multi-label text classification (any number of labels per text) on a pretrained backbone."""
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import tensorflow as tf
 
-from kerastl.errors import DataError, KerastlError, Location
+from kerastl.errors import DataError
 from kerastl.metrics.multi_label_metrics import best_f1_threshold, multi_label_metrics
 from kerastl.options import COLUMN, TaskOption
-from kerastl.preprocessing import tokenize_texts
 from kerastl.tasks.classification.prediction import MultiLabelPrediction
-from kerastl.tasks.classification.task import ClassificationTask
+from kerastl.tasks.classification.text_classifier import TextClassifierTask
 from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.labels import LabelSet, normalize_label
 from kerastl.tasks.registry import register_task
@@ -19,9 +16,13 @@ from kerastl.tasks.registry import register_task
 #: The decision threshold of a label until `calibrate` tunes it.
 DEFAULT_THRESHOLD = 0.5
 
+#: Config keys of folders saved when this class derived from `ClassificationTask`: their values
+#: never applied to it (class weights and pairs were refused, the temperature unused).
+FORMER_CONFIG_KEYS = ("class_weight", "temperature", "text_pairs")
+
 
 @register_task("multilabel", aliases=("multi-label",))
-class MultiLabelTask(ClassificationTask):
+class MultiLabelTask(TextClassifierTask):
     """Tag texts with any number of labels: emotions, topics, toxicity types (multi-label classification).
 
     Each label gets its own sigmoid probability (the head emits one logit per label, trained
@@ -59,9 +60,8 @@ class MultiLabelTask(ClassificationTask):
     ['joy']
     """
 
-    #: No model was ever saved under another name of this class.
-    former_class_names = ()
-
+    #: SemEval-2018 Task 1 E-c's official score (the mean per-example |true ∩ predicted| / |true ∪ predicted|).
+    main_metric = "jaccard_accuracy"
     #: `kerastl train multilabel` flags of its own.
     cli_options = (
         TaskOption("--text-column", "text_column", applies_to="read", type=COLUMN,
@@ -78,17 +78,20 @@ class MultiLabelTask(ClassificationTask):
     )
 
     def __init__(self, backbone="minilm-l6", *, labels=None, thresholds=None, **kwargs):
-        if kwargs.get("class_weight") is not None or kwargs.get("text_pairs"):
-            raise KerastlError("the multilabel task takes neither class_weight nor text pairs yet. Fix: drop "
-                               "--class-weight and --text-pair-column (or use the classification task, one label per "
-                               "text).")
         super().__init__(backbone, labels=labels, **kwargs)
         self.thresholds = checked_thresholds(thresholds, self.label_set)
 
     def get_config(self):
-        config = super().get_config()
-        config["thresholds"] = self.thresholds
-        return config
+        return {**super().get_config(), "thresholds": self.thresholds}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**{key: value for key, value in config.items() if key not in FORMER_CONFIG_KEYS})
+
+    @property
+    def fit_metrics(self):
+        """The share of right 0/1 decisions, on logits (a logit of 0 is a probability of 0.5)."""
+        return (keras.metrics.BinaryAccuracy(name="label_accuracy", threshold=0.0),)
 
     # === Data ===
 
@@ -102,48 +105,40 @@ class MultiLabelTask(ClassificationTask):
             record["labels"] = list(dict.fromkeys(normalize_label(label) for label in labels))
         return record
 
-    def read_file(self, path, text_column=None, label_columns=None, label_list_column=None, label_column=None,
-                  label_separator=None, **options):
-        """Read a table or JSONL file of multi-label examples (see `kerastl.data.read_multi_label_table`).
+    def read_jsonl(self, path, text_column=None, label_list_column=None, label_column=None, **table_options):
+        """JSONL with a list of labels per line (`text` and `labels` fields by default)."""
+        from kerastl.data import read_multi_label_jsonl
 
-        `label_column` is another name of `label_list_column` (`kerastl evaluate --label-column`).
-        """
-        from kerastl.data import read_multi_label_jsonl, read_multi_label_table
+        return _normalized(read_multi_label_jsonl(path, text_field=text_column or "text",
+                                                  labels_field=label_list_column or label_column or "labels"))
 
-        path = Path(path)
-        label_list_column = label_list_column if label_list_column is not None else label_column
-        if path.is_dir() or path.name.endswith((".tar.gz", ".tgz")):
-            raise DataError("a folder per class gives each text one label; multilabel reads tables and JSONL",
-                            where=Location(str(path)), fix="give a TSV/CSV with 0/1 label columns or a label-list column, "
-                                            "or JSONL with a 'labels' list")
-        if path.suffix == ".jsonl":
-            records = read_multi_label_jsonl(path, text_field=text_column or "text",
-                                             labels_field=label_list_column or "labels")
-        else:
-            known = [str(name) for name in self.label_set.names] if self.label_set is not None else None
-            records = read_multi_label_table(path, text_column=text_column if text_column is not None else "text",
-                                             label_columns=label_columns, label_list_column=label_list_column,
-                                             label_separator=label_separator or ",", known_labels=known, **options)
-        for record in records:
-            if "labels" in record:
-                record["labels"] = [normalize_label(label) for label in record["labels"]]
-        return records
+    def read_table(self, path, text_column=None, label_columns=None, label_list_column=None, label_column=None,
+                   label_separator=None, **options):
+        """A table of multi-label examples (see `kerastl.data.read_multi_label_table`); `label_column`
+        is another name of `label_list_column` (`kerastl evaluate --label-column`)."""
+        from kerastl.data import read_multi_label_table
+
+        known = [str(name) for name in self.label_set.names] if self.label_set is not None else None
+        return _normalized(read_multi_label_table(
+            path, text_column=text_column if text_column is not None else "text", label_columns=label_columns,
+            label_list_column=label_list_column if label_list_column is not None else label_column,
+            label_separator=label_separator or ",", known_labels=known, **options))
+
+    def learn_labels(self, records):
+        unlabeled = next((r for r in records if "labels" not in r), None)
+        if unlabeled is not None:
+            raise DataError("a training example has no labels", where=unlabeled.get("where"),
+                            fix="give every training example a list of labels (may be empty); for tables, "
+                                "choose them with --label-columns or --label-list-column")
+        return LabelSet.from_records([{"label": label} for record in records for label in record["labels"]])
 
     def setup(self, records):
-        if self.label_set is None:
-            unlabeled = next((r for r in records if "labels" not in r), None)
-            if unlabeled is not None:
-                raise DataError("a training example has no labels", where=unlabeled.get("where"),
-                                fix="give every training example a list of labels (may be empty); for tables, "
-                                    "choose them with --label-columns or --label-list-column")
-            self.label_set = LabelSet.from_records(
-                [{"label": label} for record in records for label in record["labels"]])
+        super().setup(records)
         self.thresholds = checked_thresholds(self.thresholds, self.label_set)
 
     def encode(self, records, with_targets):
-        token_ids = tokenize_texts(self.tokenizer, [r["text"] for r in records], self.max_length)
         targets = tf.constant(self.true_matrix(records), tf.float32) if with_targets else None
-        return {"token_ids": token_ids}, targets
+        return self.encode_texts(records), targets
 
     def true_matrix(self, records):
         """The records' labels as a 0/1 matrix, one column per label.
@@ -166,9 +161,6 @@ class MultiLabelTask(ClassificationTask):
     def loss(self):
         return keras.losses.BinaryCrossentropy(from_logits=True)
 
-    def fit_metrics(self):
-        return [keras.metrics.BinaryAccuracy(name="label_accuracy", threshold=0.0)]  # on logits: p > 0.5
-
     # === Results ===
 
     def probabilities(self, outputs):
@@ -177,7 +169,6 @@ class MultiLabelTask(ClassificationTask):
         return 1.0 / (1.0 + np.exp(-logits))
 
     def decode(self, outputs, records):
-        probabilities = self.probabilities(outputs)
         names = self.label_set.names
         return [
             MultiLabelPrediction(
@@ -185,22 +176,23 @@ class MultiLabelTask(ClassificationTask):
                 labels=self._chosen_labels(row, self.thresholds),
                 scores={str(name): float(p) for name, p in zip(names, row)},
             )
-            for record, row in zip(records, probabilities)
+            for record, row in zip(records, self.probabilities(outputs))
         ]
 
     def score(self, records, predictions):
         true_labels = self._label_lists(self.true_matrix(records))
         return multi_label_metrics(true_labels, [p.labels for p in predictions], self.label_set.names)
 
-    def calibrate(self, records):
-        """Tune each label's threshold on `records` (the validation data) to maximize that label's F1.
+    def calibrate(self, records, outputs):
+        """Tune each label's threshold on the validation `records`, from their logits `outputs`,
+        to maximize that label's F1.
 
         Returns:
             `{"thresholds": {label: threshold}, "default_thresholds": {...}, "tuned_thresholds": {...}}`,
             the last two the Jaccard accuracy, micro- and macro-F1 on `records` at 0.5 and at the
             tuned thresholds.
         """
-        probabilities = self.probabilities(self.predict_outputs(records))
+        probabilities = self.probabilities(outputs)
         truth = self.true_matrix(records).astype(bool)
         tuned = [best_f1_threshold(probabilities[:, i], truth[:, i], DEFAULT_THRESHOLD)
                  for i in range(len(self.label_set))]
@@ -227,35 +219,24 @@ class MultiLabelTask(ClassificationTask):
 
     # === Serving ===
 
-    def serving_function(self):
-        """Raw strings in; `scores` (every label's probability, in label order), `predicted`
-        (a bool per label: its score reached its threshold) and `labels` (the predicted label
-        names first, in label order, padded with "" to one column per label) out."""
-        model = self.model
+    def serving_outputs(self, logits):
+        """`scores` (every label's probability, in label order), `predicted` (a bool per label:
+        its score reached its threshold) and `labels` (the predicted label names first, in label
+        order, padded with "" to one column per label)."""
         names = tf.constant([str(name) for name in self.label_set.names])
-        thresholds = tf.constant(self.thresholds, tf.float32)
-
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
-        def serve(texts):
-            logits = model(self.serving_inputs(texts), training=False)
-            scores = tf.sigmoid(tf.cast(logits, tf.float32))
-            predicted = scores >= thresholds
-            chosen = tf.ragged.boolean_mask(tf.broadcast_to(names, tf.shape(scores)), predicted)
-            return {
-                "scores": scores,
-                "predicted": predicted,
-                "labels": chosen.to_tensor(default_value="", shape=[None, len(self.label_set)]),
-            }
-
-        return serve
+        scores = tf.sigmoid(logits)
+        predicted = scores >= tf.constant(self.thresholds, tf.float32)
+        chosen = tf.ragged.boolean_mask(tf.broadcast_to(names, tf.shape(scores)), predicted)
+        return {
+            "scores": scores,
+            "predicted": predicted,
+            "labels": chosen.to_tensor(default_value="", shape=[None, len(self.label_set)]),
+        }
 
     def serving_metadata(self):
-        return {"labels": [str(name) for name in self.label_set.names], "thresholds": list(self.thresholds)}
+        return {**super().serving_metadata(), "thresholds": list(self.thresholds)}
 
     # === Report ===
-
-    #: SemEval-2018 Task 1 E-c's official score (the mean per-example |true ∩ predicted| / |true ∪ predicted|).
-    main_metric = "jaccard_accuracy"
 
     def report_figures(self, records, predictions, folder):
         from kerastl.reporting import ReportItem, per_class_table
@@ -264,6 +245,14 @@ class MultiLabelTask(ClassificationTask):
         thresholds = ", ".join(f"{name} {t:.2f}" for name, t in zip(self.label_set.names, self.thresholds))
         return [ReportItem("Per-label precision, recall and F1", table=per_class_table(metrics["per_label"]),
                            caption=f"{len(records)} validation examples; decision thresholds: {thresholds}.")]
+
+
+def _normalized(records):
+    """`records` with their labels normalized (integer-like strings become integers)."""
+    for record in records:
+        if "labels" in record:
+            record["labels"] = [normalize_label(label) for label in record["labels"]]
+    return records
 
 
 def checked_thresholds(thresholds, label_set):
