@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from kerastl.preprocessing.padding import padded_batch
 from kerastl.reporting import headline_metrics
 from kerastl.runs.train import run_training
 from kerastl.tasks import ClassificationTask, NerTask, inference
-from kerastl.tasks.inference import padded_batch
 from kerastl.training import EpochMetricsCallback
 
 TRAIN = "sentence\tlabel\n" + "".join(f"{text}\t{label}\n" for text, label in [
@@ -32,14 +32,14 @@ def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_bac
     (tmp_path / "train.tsv").write_text(TRAIN, encoding="utf-8")
     (tmp_path / "dev.tsv").write_text(VALIDATION, encoding="utf-8")
     files_read, rows_forwarded = [], []
-    read_file, traced_call = ClassificationTask.read_file, inference.traced_call
+    read_file, compiled_forward = ClassificationTask.read_file, inference.compiled_forward
 
     def counting_read_file(self, path, **options):
         files_read.append(path.name)
         return read_file(self, path, **options)
 
-    def counting_traced_call(model):
-        run = traced_call(model)
+    def counting_compiled_forward(model):
+        run = compiled_forward(model)
 
         def counting_run(batch):
             rows_forwarded.append(int(batch["token_ids"].shape[0]))
@@ -48,7 +48,7 @@ def test_files_are_read_once_and_validation_is_predicted_once_per_epoch(tiny_bac
         return counting_run
 
     monkeypatch.setattr(ClassificationTask, "read_file", counting_read_file)
-    monkeypatch.setattr(inference, "traced_call", counting_traced_call)
+    monkeypatch.setattr(inference, "compiled_forward", counting_compiled_forward)
     summary = run_training("sentiment", tmp_path / "train.tsv", tmp_path / "run", validation=tmp_path / "dev.tsv",
                            task_options={"backbone": str(tiny_backbone), "max_length": 16}, epochs=2,
                            batch_size=2, verbose=0, train_sample=0, calibrate=calibrate)
@@ -103,7 +103,7 @@ def test_ner_runs_the_model_on_validation_once_per_epoch_with_calibration(tiny_b
     rows_forwarded, forward = [], NerTask.forward
 
     def counting_forward(self, batch):
-        rows_forwarded.append(int(batch["words"].nrows()))
+        rows_forwarded.append(int(batch["token_ids"].nrows()))
         return forward(self, batch)
 
     monkeypatch.setattr(NerTask, "forward", counting_forward)

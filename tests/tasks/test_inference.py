@@ -1,11 +1,13 @@
-"""The inference loop's memory: inside `reused_outputs` the model runs once per rows, options and weights."""
+"""The inference loop keeps nothing: every call runs the model, and outputs are handed on instead
+(the epoch metrics keep the last epoch's, `Trainer.fit` leaves those of the final weights, and
+calibration reads them without running the model)."""
 
 import numpy as np
 import pytest
 
 from kerastl.preprocessing.word_alignment import align_words
-from kerastl.tasks import NerTask, SentimentTask, inference
-from kerastl.tasks.inference import reused_outputs, weights_fingerprint
+from kerastl.tasks import MultiLabelTask, NerTask, SentimentTask, inference
+from kerastl.training import EpochMetricsCallback
 
 REVIEWS = [("a wonderful film", "positive"), ("an awful film", "negative"), ("great music", "positive"),
            ("dull music", "negative")]
@@ -14,90 +16,131 @@ SENTENCES = [(["John", "lives", "in", "Berlin"], ["B-PER", "O", "O", "B-LOC"]),
 
 
 @pytest.fixture
-def forwarded_rows(monkeypatch):
-    """Rows each forward pass of any task ran, one count per `forward` call."""
-    rows, forward_all = [], inference._forward_all
+def model_rows(monkeypatch):
+    """Rows the compiled model call ran, one count per call (`inference.compiled_forward`, what
+    `Task.run_model` calls the model through). Patch it before a task's first prediction."""
+    rows, compiled_forward = [], inference.compiled_forward
 
-    def counting(task, features, batch_size, forward_options):
-        outputs = forward_all(task, features, batch_size, forward_options)
-        rows.append(len(outputs))
-        return outputs
+    def counting_compiled_forward(model):
+        run = compiled_forward(model)
 
-    monkeypatch.setattr(inference, "_forward_all", counting)
+        def counting_run(batch):
+            rows.append(int(batch["token_ids"].shape[0]))
+            return run(batch)
+
+        return counting_run
+
+    monkeypatch.setattr(inference, "compiled_forward", counting_compiled_forward)
     return rows
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def sentiment(tiny_backbone):
     task = SentimentTask(str(tiny_backbone), max_length=16)
     task.prepare(task.read(REVIEWS))
     return task
 
 
-def test_outside_the_block_every_call_runs_the_model(sentiment, forwarded_rows):
+def test_every_call_runs_the_model(sentiment, model_rows):
     records = sentiment.read(REVIEWS)
-    sentiment.predict_outputs(records)
-    sentiment.predict_outputs(records)
-    assert forwarded_rows == [4, 4]
-
-
-def test_inside_the_block_the_same_rows_and_weights_run_once(sentiment, forwarded_rows):
-    records = sentiment.read(REVIEWS)
-    with reused_outputs(sentiment):
-        first = sentiment.predict_outputs(records)
-        again = sentiment.predict_outputs(sentiment.read(REVIEWS))  # other records, the same rows
-        sentiment.temperature = 2.0  # the base forward reads only the model: no new pass
-        calibrated = sentiment.predict(records)
-        sentiment.predict_outputs(records[:2])  # other rows
-        sentiment.predict_outputs(records, batch_size=2)  # another batch size
-    sentiment.temperature = 1.0
-    assert forwarded_rows == [4, 2, 4]
+    first = sentiment.predict_outputs(records)
+    again = sentiment.predict_outputs(sentiment.read(REVIEWS))
+    sentiment.predict_outputs(records[:2], batch_size=1)
+    assert model_rows == [4, 4, 1, 1]
     np.testing.assert_array_equal(np.stack(first), np.stack(again))
-    assert calibrated[0].score == pytest.approx(float(np.max(
-        np.exp(first[0] / 2.0) / np.exp(first[0] / 2.0).sum())), abs=1e-5)
 
 
-def test_a_change_of_weights_runs_the_model_again(sentiment, forwarded_rows):
+def test_decode_applies_the_temperature_to_given_outputs(sentiment, model_rows):
     records = sentiment.read(REVIEWS)
-    with reused_outputs(sentiment):
-        before = sentiment.predict_outputs(records)
-        kernel = sentiment.model.trainable_weights[-2]  # the head's
-        trained = kernel.numpy()
-        kernel.assign(trained + np.random.default_rng(0).normal(size=trained.shape))  # as a training step would
-        after = sentiment.predict_outputs(records)
-        kernel.assign(trained)
-    assert forwarded_rows == [4, 4]
-    assert not np.allclose(np.stack(before), np.stack(after))
+    logits = sentiment.predict_outputs(records)
+    sentiment.temperature = 2.0  # read by `decode` only: the same logits serve every temperature
+    decoded = sentiment.decode(logits, records)
+    assert model_rows == [4]
+    predicted = sentiment.predict(records)
+    for decoded_one, predicted_one in zip(decoded, predicted):
+        assert decoded_one.probabilities == pytest.approx(predicted_one.probabilities, abs=1e-6)
+    assert decoded[0].score == pytest.approx(float(np.max(
+        np.exp(logits[0] / 2.0) / np.exp(logits[0] / 2.0).sum())), abs=1e-5)
 
 
-def test_the_fingerprint_follows_every_weight(sentiment):
-    fingerprint = weights_fingerprint(sentiment.model)
-    assert weights_fingerprint(sentiment.model) == fingerprint
-    for weight in (sentiment.model.weights[0], sentiment.model.weights[-1]):
-        values = weight.numpy()
-        changed = values.copy()
-        changed.flat[0] += 1e-3
-        weight.assign(changed)
-        assert weights_fingerprint(sentiment.model) != fingerprint, weight.path
-        weight.assign(values)
-    assert weights_fingerprint(sentiment.model) == fingerprint
+def test_classification_calibrates_on_the_outputs_it_is_given(sentiment, model_rows):
+    records = sentiment.read(REVIEWS)
+    logits = sentiment.predict_outputs(records)
+    facts = sentiment.calibrate(records, logits)
+    assert model_rows == [4], "calibration ran the model"
+    assert facts["temperature"] == sentiment.temperature and facts["examples"] == 4
+    # Made-up logits (labels: positive, negative, positive, negative): what they say is what it fits.
+    over_confident = np.array([[0.0, 8.0], [8.0, 0.0], [8.0, 0.0], [8.0, 0.0]])  # sure, and one wrong
+    assert sentiment.calibrate(records, list(over_confident))["temperature"] > 1.0
+    right = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])  # all right, and unsure
+    facts = sentiment.calibrate(records, list(right))
+    assert facts["temperature"] < 1.0 and facts["nll_before"] == pytest.approx(np.log(1.0 + np.exp(-1.0)))
+    assert model_rows == [4]
 
 
-def test_ner_reuses_its_logits_at_any_temperature_and_runs_again_when_forward_reads_a_change(tiny_backbone,
-                                                                                             forwarded_rows):
+def test_multi_label_calibrates_its_thresholds_on_the_outputs_it_is_given(tiny_backbone, model_rows):
+    train = [("great music", ["music", "positive"]), ("an awful film", ["negative"]), ("the city", [])]
+    task = MultiLabelTask(str(tiny_backbone), max_length=16)
+    task.prepare(task.read(train))
+    records = task.read(train)
+    logits = task.predict_outputs(records)
+    facts = task.calibrate(records, logits)
+    assert model_rows == [3], "calibration ran the model"
+    assert list(facts["thresholds"].values()) == pytest.approx(task.thresholds, abs=1e-4)
+    assert [p.labels for p in task.decode(logits, records)] == [p.labels for p in task.predict(records)]
+
+
+def test_fit_leaves_the_validation_outputs_of_its_final_weights(tiny_backbone, model_rows):
+    task = SentimentTask(str(tiny_backbone), max_length=16)
+    validation = task.read(REVIEWS[:3])
+    callback = EpochMetricsCallback(task, validation, train_sample=0, verbose=False)
+    task.fit(REVIEWS, validation=validation, epochs=2, batch_size=2, verbose=0, callbacks=[callback])
+    # One pass an epoch; the last one is what calibration read and what the trainer leaves.
+    assert sum(model_rows) == 2 * 3
+    assert task.trainer.validation_outputs is callback.last_validation_outputs
+    np.testing.assert_allclose(np.stack(task.trainer.validation_outputs), np.stack(task.predict_outputs(validation)),
+                               atol=1e-6)
+    assert task.calibration["examples"] == 3
+
+
+def test_without_the_epoch_metrics_fit_predicts_the_validation_records_once(tiny_backbone, model_rows):
+    task = SentimentTask(str(tiny_backbone), max_length=16)
+    validation = task.read(REVIEWS[:3])
+    task.fit(REVIEWS, validation=validation, epochs=2, batch_size=2, verbose=0)
+    assert sum(model_rows) == 3  # Keras computed val_loss; the outputs came from one pass at the end
+    np.testing.assert_allclose(np.stack(task.trainer.validation_outputs), np.stack(task.predict_outputs(validation)),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("restore_best", [True, False], ids=["restored", "kept"])
+def test_restoring_an_earlier_epoch_runs_exactly_one_more_pass(tiny_backbone, model_rows, restore_best):
+    task = SentimentTask(str(tiny_backbone), max_length=16, learning_rate=3e-3, warmup_ratio=0.0)
+    scores = iter([0.9, 0.5, 0.4])  # the first epoch is the best
+    task.score = lambda records, predictions: {"examples": len(records), "accuracy": next(scores)}
+    validation = task.read(REVIEWS[:3])
+    callback = EpochMetricsCallback(task, validation, train_sample=0, verbose=False)
+    task.fit(REVIEWS, validation=validation, epochs=3, batch_size=2, verbose=0, callbacks=[callback],
+             restore_best=restore_best, calibrate=False)
+    fresh = np.stack(task.predict_outputs(validation))
+    np.testing.assert_allclose(np.stack(task.trainer.validation_outputs), fresh, atol=1e-6)
+    if restore_best:
+        assert task.trainer.best_epoch.best_epoch == 1
+        assert sum(model_rows) == 3 * 3 + 3 + 3  # an epoch each, one under the restored weights, `fresh`
+        assert not np.allclose(np.stack(callback.last_validation_outputs), fresh, atol=1e-4)
+    else:
+        assert sum(model_rows) == 3 * 3 + 3
+        assert task.trainer.validation_outputs is callback.last_validation_outputs
+
+
+def test_ner_decodes_its_logits_at_any_temperature(tiny_backbone):
     task = NerTask(str(tiny_backbone), scheme="iob2", max_length=16)
     task.prepare(task.read(SENTENCES))
     records = task.read(SENTENCES)
-    with reused_outputs(task):
-        cold = task.predict(records)
-        task.temperature = 3.0  # applied in `decode`, to the same sub-token logits
-        reused = task.predict(records)
-        task.window_stride = 2  # `forward` cuts windows with it: a new pass
-        task.predict(records)
-    assert forwarded_rows == [2, 2]
-    task.window_stride = None
-    fresh = task.predict(records)  # outside the block, at temperature 3
-    task.temperature = 1.0
+    logits = task.predict_outputs(records)
+    cold = task.decode(logits, records)
+    task.temperature = 3.0  # applied in `decode`, to the same sub-token logits
+    reused = task.decode(logits, records)
+    fresh = task.predict(records)
 
     def scores(predictions):
         return [entity.score for prediction in predictions for entity in prediction.entities]
@@ -107,30 +150,21 @@ def test_ner_reuses_its_logits_at_any_temperature_and_runs_again_when_forward_re
     assert scores(reused) != pytest.approx(scores(cold), abs=1e-3)  # the temperature was applied
 
 
-def test_blocks_nest_and_the_memory_ends_with_the_outer_block(sentiment, forwarded_rows):
-    records = sentiment.read(REVIEWS)
-    with reused_outputs(sentiment):
-        with reused_outputs(sentiment):
-            sentiment.predict_outputs(records)
-        sentiment.predict_outputs(records)
-    sentiment.predict_outputs(records)
-    assert forwarded_rows == [4, 4]
-
-
 def test_ner_batches_sentences_by_their_sub_tokens_not_their_words(tiny_backbone, monkeypatch):
     task = NerTask(str(tiny_backbone), scheme="iob2", max_length=64)
     task.prepare(task.read(SENTENCES))
     sentences = [["Qwzxkvjpy", "Zxqvbjkw"], ["the", "dog", "won"], ["the", "dog"], ["Jqxzvk", "the", "dog", "won"]]
-    sub_tokens = align_words(task.tokenizer, sentences)["token_ids"].row_lengths().numpy().tolist()
+    token_ids = align_words(task.tokenizer, sentences)["token_ids"].to_list()
+    sub_tokens = [len(row) for row in token_ids]
     by_words = sorted(range(len(sentences)), key=lambda row: len(sentences[row]))
     by_sub_tokens = sorted(range(len(sentences)), key=lambda row: sub_tokens[row])
     assert by_words != by_sub_tokens, sub_tokens  # the rare words split into many sub-tokens
     forwarded, forward = [], NerTask.forward
 
     def recording_forward(self, batch):
-        forwarded.extend(batch["words"].to_list())
+        forwarded.extend(batch["token_ids"].to_list())
         return forward(self, batch)
 
     monkeypatch.setattr(NerTask, "forward", recording_forward)
     task.predict_outputs(task.read(sentences), batch_size=1)
-    assert [[word.decode() for word in row] for row in forwarded] == [sentences[row] for row in by_sub_tokens]
+    assert forwarded == [token_ids[row] for row in by_sub_tokens]

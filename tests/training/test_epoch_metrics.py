@@ -7,6 +7,7 @@ class FakeTask:
 
     main_metric = None
     seed = 0
+    validation_loss = None  # Keras' own validation pass gives val_loss
 
     def __init__(self):
         self.calls = []
@@ -19,9 +20,6 @@ class FakeTask:
 
     def predict(self, records, batch_size=64):
         return self.decode(self.predict_outputs(records, batch_size), records)
-
-    def loss_comes_from_outputs(self):
-        return False  # the validation loss is Keras'
 
     def score(self, records, predictions):
         self.calls.append(len(records))
@@ -42,12 +40,46 @@ def test_records_losses_and_the_task_metric_each_epoch(capsys):
     assert first["validation"] == {"examples": 3, "f1": 0.1}
     assert first["train"]["examples"] == 4  # the training sample
     assert task.calls == [3, 4, 3, 4]
-    # The last epoch's validation predictions and full metrics stay for the run's summary and report.
-    assert callback.validation_predictions == ["prediction 2"] * 3
-    assert callback.validation_metrics["per_type"] == {"PER": {"f1": 1.0}}
+    # The last epoch's validation outputs stay, for calibration and the run's final metrics.
+    assert callback.last_validation_outputs == [2] * 3
+    assert task.decode(callback.last_validation_outputs, [{}] * 3) == ["prediction 2"] * 3
     assert callback.metric == "f1"
     assert callback.best_epoch() == {"epoch": 2, "metric": "f1", "value": 0.30000000000000004, "on": "validation"}
     assert "Epoch 2: validation f1 0.3000" in capsys.readouterr().out
+
+
+class LossFromOutputsTask(FakeTask):
+    """A task whose outputs give the validation loss (`Task.validation_loss`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.losses_given = []
+
+    def validation_loss(self, records, outputs):
+        self.losses_given.append(list(outputs))
+        return 1.0 / (1 + len(self.calls))
+
+
+def test_the_validation_loss_comes_from_the_epoch_outputs():
+    task = LossFromOutputsTask()
+    callback = EpochMetricsCallback(task, validation_records=[{}] * 3, train_sample=0, verbose=False)
+    assert callback.reports_validation_loss()
+    logs = {"loss": 0.9}
+    callback.on_epoch_end(0, logs)
+    assert task.losses_given == [[0, 0, 0]]  # the outputs of the epoch's one prediction pass
+    assert callback.epochs[0]["val_loss"] == logs["val_loss"] == 1.0  # History and the progress bar see it
+    assert callback.last_validation_outputs == [0, 0, 0] and task.calls == [3]
+    callback.on_epoch_end(1, {"loss": 0.5, "val_loss": 0.7})  # Keras' own, when it ran a pass: kept
+    assert callback.epochs[1]["val_loss"] == 0.7 and len(task.losses_given) == 1
+
+
+def test_without_validation_records_or_a_loss_from_outputs_keras_gives_the_validation_loss():
+    assert not EpochMetricsCallback(LossFromOutputsTask(), verbose=False).reports_validation_loss()
+    task = FakeTask()
+    callback = EpochMetricsCallback(task, validation_records=[{}] * 3, verbose=False)
+    assert not callback.reports_validation_loss()
+    callback.on_epoch_end(0, {"loss": 0.9})
+    assert "val_loss" not in callback.epochs[0]
 
 
 def test_without_validation_the_best_epoch_has_the_lowest_training_loss():
