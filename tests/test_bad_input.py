@@ -143,11 +143,11 @@ CASES = [
          ["conll", "is a folder"], marks=NEEDS_NER),
     case("parallel-files-of-different-lengths",
          {"train.de": "ein Hund\neine Katze\nein Haus\n", "train.en": "a dog\na cat\n"},
-         TRANSLATE + ["--source", "{tmp}/train.de", "--target", "{tmp}/train.en"], ["train.de:3", "no partner"],
+         TRANSLATE + ["--train", "{tmp}/train", "--source", "de", "--target", "en"], ["train.de:3", "no partner"],
          marks=NEEDS_TRANSLATION),
     case("parallel-blank-line-in-one-file",
          {"train.de": "ein Hund\n\nein Haus\n", "train.en": "a dog\na cat\na house\n"},
-         TRANSLATE + ["--source", "{tmp}/train.de", "--target", "{tmp}/train.en"], ["train.de:2", "blank"],
+         TRANSLATE + ["--train", "{tmp}/train", "--source", "de", "--target", "en"], ["train.de:2", "blank"],
          marks=NEEDS_TRANSLATION),
     # --- Outputs that are not kerastl's to replace (nothing of the user's may change) ---
     case("train-output-is-users-folder", USERS_FILES, TRAIN_INTO + ["{tmp}/mine"],

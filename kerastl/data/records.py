@@ -18,7 +18,7 @@ class Records(list):
     """
 
 
-def read_records(task, source, **options):
+def read_records(task, source, /, **options):
     """Read `source` into `Records` with `task`'s readers; see `Task.read`."""
     if isinstance(source, Records):
         return source
@@ -31,6 +31,9 @@ def read_records(task, source, **options):
     elif isinstance(source, (str, os.PathLike)):
         records = task.read_file(Path(source), **options)
         where = str(source)
+    elif isinstance(source, tuple) and len(source) == 2 and all(isinstance(path, os.PathLike) for path in source):
+        records = task.read_file(tuple(Path(path) for path in source), **options)  # aligned files (translation)
+        where = f"{source[0]} and {source[1]}"
     elif isinstance(source, tf.data.Dataset):
         records = [task.record_from_example(_to_python(x)) for x in source.as_numpy_iterator()]
         where = "the tf.data.Dataset"

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 import kerastl
 from kerastl.layers import BackboneEncoder, Seq2SeqTranslator, TranslationDecoder
 from kerastl.tasks import TranslationTask
+from kerastl.tasks.translation.translators import PresetTranslator
 from kerastl.testing import make_tiny_backbone
 
 # Copying is a translation a tiny random model can start to learn in a few steps.
@@ -35,7 +36,7 @@ def trained(family_backbone):
 
 
 def test_a_seq2seq_backbone_is_fine_tuned_whole_with_its_own_tokenizer(trained):
-    assert trained.seq2seq
+    assert trained.seq2seq and isinstance(trained.translator, PresetTranslator)
     layer_types = {type(layer) for layer in trained.model.layers}
     assert Seq2SeqTranslator in layer_types and not layer_types & {TranslationDecoder, BackboneEncoder}
     assert trained.target_tokenizer is None
@@ -129,7 +130,7 @@ def test_cli_trains_a_bart_preset_whole_and_predicts(tmp_path):
     (tmp_path / "train.de").write_text("\n".join(SOURCES) + "\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(cli, [
-        "train", "translation", "--source", str(tmp_path / "train.en"), "--target", str(tmp_path / "train.de"),
+        "train", "translation", "--train", str(tmp_path / "train"), "--source", "en", "--target", "de",
         "--backbone", str(backbone), "--epochs", "1", "--batch-size", "4", "--output", str(tmp_path / "model"),
     ])
     assert result.exit_code == 0, result.output

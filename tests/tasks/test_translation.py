@@ -5,8 +5,9 @@ from click.testing import CliRunner
 
 import kerastl
 from kerastl.errors import DataError, ModelLoadError
-from kerastl.tasks import TranslationTask
 from kerastl.preprocessing.detokenization import detokenize
+from kerastl.tasks import TranslationTask
+from kerastl.tasks.translation.translators import WarmStartedTranslator
 from kerastl.testing import make_tiny_backbone, run_task_test
 
 PAIRS = [
@@ -37,6 +38,15 @@ def test_translation_round_trip(tiny_backbone, tmp_path):
     assert isinstance(predictions[0].translation, str)
     assert predictions[0].describe().endswith("\ta man is riding a bike.")
     assert (tmp_path / "TranslationTask-saved" / "target_tokenizer").is_dir()
+
+
+def test_an_encoder_backbone_gets_a_warm_started_translator_and_keras_validates(tiny_backbone):
+    task = TranslationTask(str(tiny_backbone), **TINY)
+    assert isinstance(task.translator, WarmStartedTranslator) and not task.seq2seq
+    history = task.fit(PAIRS, validation=PAIRS[:2], epochs=1, batch_size=4, verbose=0)
+    assert TranslationTask.validation_loss is None  # generated ids give no loss: Keras' own validation pass
+    assert np.isfinite(history.history["val_loss"][0])
+    assert task.target_padding == 0 and task.target_tokenizer is task.translator.target_tokenizer
 
 
 def test_target_vocabulary_keeps_case_and_umlauts(trained):
@@ -75,6 +85,15 @@ def test_aligned_files_and_pair_tables(trained, tmp_path):
     (tmp_path / "train.de").write_text("ein Mann\ndas Auto\n", encoding="utf-8")
     records = trained.read((tmp_path / "train.en", tmp_path / "train.de"))
     assert [(r["source"], r["target"]) for r in records] == [("a man", "ein Mann"), ("the car", "das Auto")]
+    by_suffix = trained.read(tmp_path / "train", source="en", target="de")
+    assert by_suffix == records and str(by_suffix[0]["where"]) == f"{tmp_path / 'train.en'}:1"
+    reversed_pairs = trained.read(str(tmp_path / "train"), source="de", target="en")
+    assert [(r["source"], r["target"]) for r in reversed_pairs] == [("ein Mann", "a man"), ("das Auto", "the car")]
+    assert trained.evaluate(tmp_path / "train", source="en", target="de")["examples"] == 2
+    with pytest.raises(DataError, match="go together"):
+        trained.read(tmp_path / "train", source="en")
+    with pytest.raises(DataError, match="not found"):
+        trained.read(tmp_path / "train", source="en", target="fr")
     table = tmp_path / "kor.txt"
     table.write_text("Go.\t가.\tCC-BY 2.0\nHi.\t안녕.\tCC-BY 2.0\n", encoding="utf-8")
     records = trained.read(table, source_column=1, target_column=0)
@@ -128,16 +147,21 @@ def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
     (tmp_path / "train.de").write_text("\n".join(t for _, t in PAIRS) + "\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(cli, [
-        "train", "translation", "--source", str(tmp_path / "train.en"), "--target", str(tmp_path / "train.de"),
+        "train", "translation", "--train", str(tmp_path / "train"), "--source", "en", "--target", "de",
+        "--validation", str(tmp_path / "train"),
         "--backbone", str(backbone), "--epochs", "1", "--batch-size", "4", "--output", str(tmp_path / "model"),
     ])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["predict", str(tmp_path / "model"), "A man is riding a bike."])
     assert result.exit_code == 0, result.output
     assert result.output.rstrip("\n").endswith("\tA man is riding a bike.")
-    result = runner.invoke(cli, ["train", "translation", "--source", str(tmp_path / "train.en"),
-                                  "--output", str(tmp_path / "other")])
-    assert result.exit_code != 0 and "--source and --target go together" in result.output
+    result = runner.invoke(cli, ["evaluate", str(tmp_path / "model"), "--data", str(tmp_path / "train"),
+                                 "--source", "en", "--target", "de"])
+    assert result.exit_code == 0, result.output
+    assert '"bleu"' in result.output
+    result = runner.invoke(cli, ["train", "translation", "--train", str(tmp_path / "train"), "--source", "en",
+                                 "--backbone", str(backbone), "--output", str(tmp_path / "other")])
+    assert result.exit_code != 0 and "go together" in result.output
 
 
 def test_cli_reads_pair_tables_in_either_direction(tiny_backbone, tmp_path):
@@ -178,9 +202,9 @@ def test_a_korean_source_on_an_english_vocabulary_becomes_unknown_tokens(trained
 
 
 def test_default_decoder_heads_have_64_dimensions_and_divide_the_width():
-    from kerastl.tasks.translation.task import _heads_of_64_dimensions
+    from kerastl.tasks.translation.translators import heads_of_64_dimensions
 
-    assert [_heads_of_64_dimensions(width) for width in (384, 768, 128, 200, 20)] == [6, 12, 2, 2, 1]
+    assert [heads_of_64_dimensions(width) for width in (384, 768, 128, 200, 20)] == [6, 12, 2, 2, 1]
 
 
 def test_beam_search_stops_once_each_rows_best_beam_has_ended():
