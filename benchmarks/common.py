@@ -13,7 +13,7 @@ import time
 
 import keras
 
-from kerastl.precision import PRECISIONS
+from kerastl.training.precision import PRECISIONS
 
 
 def peer_arguments(description):
@@ -31,7 +31,7 @@ def peer_arguments(description):
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--precision", default="float32", choices=PRECISIONS,
-                        help="kerastl only: the backbone's numeric precision (kerastl.precision)")
+                        help="kerastl only: the backbone's numeric precision (kerastl.training.precision)")
     return parser
 
 

@@ -15,7 +15,7 @@ from click.core import ParameterSource
 from kerastl.backbones import DEFAULT_BACKBONE
 from kerastl.cli.task_commands import TaskGroup, apply_settings, settings_param, short_help, task_params, task_values
 from kerastl.options import FREEZE
-from kerastl.precision import PRECISIONS
+from kerastl.training.precision import PRECISIONS
 
 MISSING_TASK = ("Missing argument 'TASK' (give it first: kerastl train TASK [OPTIONS], "
                 "or pass a --config file that has it).")

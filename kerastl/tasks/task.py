@@ -36,7 +36,7 @@ from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
 from kerastl.data.records import read_records
 from kerastl.errors import DataError, KerastlError
 from kerastl.layers import BackboneEncoder
-from kerastl.precision import check_precision, keras_dtype_policy
+from kerastl.training.precision import check_precision, keras_dtype_policy
 from kerastl.preprocessing import SpecialTokens
 from kerastl.preprocessing.padding import padded_batch
 from kerastl.tasks import inference, model_folder
@@ -58,7 +58,7 @@ class Task:
         seed: seed for weight initialization and shuffling.
         precision: "float32", "mixed_bfloat16" (the backbone computes in bfloat16),
             "onednn_bfloat16" (TensorFlow's oneDNN runs float32 matrix products in bfloat16) or
-            "auto" (bfloat16 where the CPU has it); see `kerastl.precision`.
+            "auto" (bfloat16 where the CPU has it); see `kerastl.training.precision`.
         pretrained_weights: False gives the backbone random weights (`kerastl curve`'s scratch line).
     """
 

@@ -17,7 +17,7 @@ import time
 import keras
 
 from kerastl.errors import DataError, KerastlError, Location
-from kerastl.precision import precision_scope
+from kerastl.training.precision import precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.learning_rate_sweep import LearningRateSweep
 from kerastl.training.optimizer import warmup_cosine_adamw

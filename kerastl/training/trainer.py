@@ -13,7 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
-from kerastl.precision import precision_scope
+from kerastl.training.precision import precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.best_epoch import BestEpoch
 from kerastl.training.distribution import distributable_batches

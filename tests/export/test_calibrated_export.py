@@ -3,7 +3,7 @@
 import numpy as np
 
 import kerastl
-from kerastl.calibration import softmax_with_temperature
+from kerastl.tasks.calibration import softmax_with_temperature
 from kerastl.tasks import ClassificationTask, NerTask
 
 REVIEWS = [("a wonderful film", "positive"), ("an awful movie", "negative")]

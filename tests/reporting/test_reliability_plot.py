@@ -1,6 +1,6 @@
 """The reliability diagram and the report item tasks add for a temperature calibration."""
 
-from kerastl.calibration import temperature_facts
+from kerastl.tasks.calibration import temperature_facts
 from kerastl.reporting import RELIABILITY_PLOT_FILE, plot_reliability, reliability_report_items
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

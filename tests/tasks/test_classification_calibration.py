@@ -8,7 +8,7 @@ import yaml
 from click.testing import CliRunner
 
 import kerastl
-from kerastl.calibration import softmax_with_temperature
+from kerastl.tasks.calibration import softmax_with_temperature
 from kerastl.cli.main import cli
 from kerastl.tasks import ClassificationTask
 from kerastl.testing import TOY_REVIEWS, assert_predictions_close

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import kerastl
-from kerastl.calibration import softmax_with_temperature
+from kerastl.tasks.calibration import softmax_with_temperature
 from kerastl.preprocessing.word_alignment import align_words
 from kerastl.tagging import tags_to_spans
 from kerastl.tasks import NerTask

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from kerastl.calibration import (check_temperature, fit_softmax_temperature, softmax_answers, softmax_with_temperature,
+from kerastl.tasks.calibration import (check_temperature, fit_softmax_temperature, softmax_answers, softmax_with_temperature,
                                  temperature_facts)
 from kerastl.data.multi_label_reader import label_list_hint, refuse_label_list
 from kerastl.errors import DataError, Location
@@ -161,11 +161,11 @@ class ClassificationTask(TextClassifierTask):
 
     def calibrate(self, records, outputs):
         """Set `temperature` to the one minimizing the NLL of the labels of `records`, given
-        their logits `outputs`, as `kerastl.calibration.fit_softmax_temperature` searches it.
+        their logits `outputs`, as `kerastl.tasks.calibration.fit_softmax_temperature` searches it.
         "Before" is the model's own softmax (temperature 1); a confidence is a prediction's `score`.
 
         Returns:
-            `kerastl.calibration.temperature_facts`: the temperature, the expected calibration
+            `kerastl.tasks.calibration.temperature_facts`: the temperature, the expected calibration
             error and NLL before and after, the reliability bins, and `examples`.
         """
         logits = np.stack(outputs)

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kerastl.calibration import check_temperature, fit_temperature, temperature_facts
+from kerastl.tasks.calibration import check_temperature, fit_temperature, temperature_facts
 from kerastl.errors import DataError, KerastlError
 from kerastl.layers import TokenClassificationHead, text_inputs
 from kerastl.metrics import DEFAULT_BINS, entity_metrics, negative_log_likelihood
@@ -343,12 +343,12 @@ class NerTask(LabelledTask):
         An entity's score is the mean probability of its word tags (`Entity.score`); it counts as
         right when a gold entity of `records` has its type and exact word span (as conlleval
         counts). The temperature minimizes the log loss of the scores as probabilities of being
-        right (the NLL below), searched as `kerastl.calibration.fit_temperature` does, on the
+        right (the NLL below), searched as `kerastl.tasks.calibration.fit_temperature` does, on the
         sub-token logits `outputs` (`forward`'s, of `records`), decoded in the graph for each
         temperature tried. "Before" is temperature 1.
 
         Returns:
-            `kerastl.calibration.temperature_facts` over the predicted entities (`entities`:
+            `kerastl.tasks.calibration.temperature_facts` over the predicted entities (`entities`:
             how many at the fitted temperature), or, when the model finds no entity in
             `records`, the temperature 1 with `entities` 0 and no errors.
         """

@@ -31,7 +31,7 @@ def softmax_with_temperature(logits, temperature=1.0):
 
     Example:
 
-    >>> from kerastl.calibration import softmax_with_temperature
+    >>> from kerastl.tasks.calibration import softmax_with_temperature
     >>> softmax_with_temperature([[0.0, 2.0]], 2.0).round(4).tolist()
     [[0.2689, 0.7311]]
     """
@@ -67,7 +67,7 @@ def fit_temperature(loss_at, bounds=(MIN_TEMPERATURE, MAX_TEMPERATURE)):
 
     Example:
 
-    >>> from kerastl.calibration import fit_temperature
+    >>> from kerastl.tasks.calibration import fit_temperature
     >>> round(fit_temperature(lambda t: (t - 2.5) ** 2), 2)
     2.5
     """
@@ -101,7 +101,7 @@ def fit_softmax_temperature(logits, labels, bounds=(MIN_TEMPERATURE, MAX_TEMPERA
     Example:
 
     >>> import numpy as np
-    >>> from kerastl.calibration import fit_softmax_temperature
+    >>> from kerastl.tasks.calibration import fit_softmax_temperature
     >>> over_confident = np.array([[8.0, 0.0], [8.0, 0.0], [8.0, 0.0], [0.0, 8.0]])
     >>> fit_softmax_temperature(over_confident, [0, 0, 1, 1]) > 1  # half of the first class is wrong
     True
@@ -117,7 +117,7 @@ def softmax_answers(logits, labels, temperature):
 
     Example:
 
-    >>> from kerastl.calibration import softmax_answers
+    >>> from kerastl.tasks.calibration import softmax_answers
     >>> confidences, correct, nll = softmax_answers([[0.0, 2.0], [1.0, 0.0]], [1, 1], 1.0)
     >>> correct.tolist()
     [True, False]

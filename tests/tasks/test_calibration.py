@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kerastl.calibration import (MAX_TEMPERATURE, check_temperature, fit_softmax_temperature, fit_temperature,
+from kerastl.tasks.calibration import (MAX_TEMPERATURE, check_temperature, fit_softmax_temperature, fit_temperature,
                                  softmax_answers, softmax_with_temperature)
 from kerastl.metrics import negative_log_likelihood
 

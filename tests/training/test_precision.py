@@ -5,7 +5,7 @@ import pytest
 import tensorflow as tf
 
 from kerastl import precision
-from kerastl.precision import ONEDNN_BFLOAT16_REWRITE, keras_dtype_policy, precision_scope, resolve_precision
+from kerastl.training.precision import ONEDNN_BFLOAT16_REWRITE, keras_dtype_policy, precision_scope, resolve_precision
 from kerastl.tasks import SentimentTask
 
 REVIEWS = [("a wonderful film", "positive"), ("an awful film", "negative"), ("great music", "positive"),

@@ -55,7 +55,7 @@ def precision_scope(precision):
 
     Example:
 
-    >>> from kerastl.precision import precision_scope
+    >>> from kerastl.training.precision import precision_scope
     >>> with precision_scope("float32"):
     ...     pass
     """
