@@ -11,10 +11,6 @@ Example:
 
 __version__ = "0.1.0"
 
-import os
-
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # kerastl's pipelines are tf.data and TensorFlow
-
 # Public names are imported on first use, so `import kerastl` and `kerastl --help` stay fast and
 # TensorFlow loads only when a task or layer is needed.
 _PUBLIC_NAMES = {

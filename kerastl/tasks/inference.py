@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kerastl.precision import precision_scope
+from kerastl.training.precision import precision_scope
 
 
 def predict_outputs(task, records, batch_size=64, **forward_options):
@@ -48,9 +48,9 @@ def predict_outputs(task, records, batch_size=64, **forward_options):
 def compiled_forward(model):
     """The model's inference call, compiled once: a function from a dict of padded inputs to numpy.
 
-    On TensorFlow one `tf.function` whose signature comes from the model's inputs (batch and
-    length unknown), so batches of any length reuse one trace; inputs the model does not take
-    are left out.
+    Inputs the model does not take are left out. On TensorFlow one `tf.function` whose signature
+    comes from the model's inputs (batch and length unknown), so batches of any length reuse one
+    trace; on JAX and PyTorch Keras' own predict function (`jax.jit`, `torch.no_grad`).
 
     Example:
 
@@ -59,6 +59,9 @@ def compiled_forward(model):
     >>> logits = run({"token_ids": ids, "padding_mask": mask})  # doctest: +SKIP
     """
     signature = tf.nest.map_structure(lambda t: tf.TensorSpec(t.shape, t.dtype), model.input)
+    if keras.backend.backend() != "tensorflow":
+        return lambda batch: keras.ops.convert_to_numpy(model.predict_on_batch(
+            {name: np.asarray(batch[name], spec.dtype.as_numpy_dtype) for name, spec in signature.items()}))
 
     @tf.function(input_signature=[signature], autograph=False)
     def call(inputs):
