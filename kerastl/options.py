@@ -24,6 +24,9 @@ import yaml
 
 #: Where a `TaskOption`'s value goes.
 TARGETS = ("task", "read")
+#: The numeric precisions of `--precision`: `kerastl.training.precision.PRECISIONS` (which explains
+#: them; a test keeps the two equal), here so that building the command line imports no TensorFlow.
+PRECISIONS = ("auto", "float32", "mixed_bfloat16", "onednn_bfloat16")
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ evaluate = EvaluateGroup(
 
 def _evaluate(task_class, read_options, model, data, batch_size, settings):
     import kerastl
+    from kerastl.cli.backend_option import log_backend
+
+    log_backend()
 
     for target, name, _ in settings:
         if target != "read":

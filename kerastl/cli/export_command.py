@@ -19,12 +19,23 @@ def export(model, output, overwrite):
     task's answer (sentiment: label, score and probabilities; NER: entities with character
     offsets; translation: the text); preprocessing runs inside the graph. Load it with
     `import tensorflow_text` then `tf.saved_model.load(OUTPUT)`.
+
+    The SavedModel is TensorFlow's whatever the backend: on JAX or PyTorch the folder is
+    exported by a child process on Keras' TensorFlow backend.
     """
     import kerastl
     from kerastl.atomic_files import check_output_folder
-    from kerastl.export import export_task
+    from kerastl.cli.backend_option import configured_backend, log_backend
 
     check_output_folder(output, "export", overwrite=overwrite)  # before the model is loaded
-    description = export_task(kerastl.load(model), output, overwrite=overwrite)
+    in_tensorflow = configured_backend() == "tensorflow"
+    log_backend("" if in_tensorflow else "; the export runs in a TensorFlow process")
+    from kerastl.export import export_task
+    from kerastl.export.tensorflow_process import export_folder_in_tensorflow
+
+    if in_tensorflow:
+        description = export_task(kerastl.load(model), output, overwrite=overwrite)
+    else:  # no need to load the model here: the TensorFlow process reads the folder
+        description = export_folder_in_tensorflow(model, output, kerastl.Task, overwrite=overwrite)
     click.echo(json.dumps(description, indent=2, ensure_ascii=False))
     click.echo(f"Exported the {description['task']} model to {output}")

@@ -60,8 +60,10 @@ lr_find = TaskGroup("lr-find", lr_find_command, help=SWEEP_HELP.replace("TASK's"
 
 def _lr_find(task, given, train_path, output, backbone, max_length, batch_size, steps, min_rate, max_rate, seed,
              settings, overwrite):
+    from kerastl.cli.backend_option import log_backend
     from kerastl.runs.lr_find import LR_FIND_JSON, LR_FIND_PLOT, run_lr_find
 
+    log_backend()
     shared = {"backbone": backbone, "max_length": max_length, "seed": seed}
     task_options = {key: value for key, value in shared.items() if value is not None}
     task_options.update(given["task"])

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from kerastl.cli.backend_option import BACKENDS, log_to_stderr, select_backend
 from kerastl.errors import KerastlError
 
 COMMAND_ENTRY_POINT_GROUP = "kerastl.commands"
@@ -42,6 +43,8 @@ class KerastlGroup(click.Group):
 
     def invoke(self, ctx):
         try:
+            if ctx.params.get("backend"):
+                select_backend(ctx.params["backend"])  # before any command imports Keras
             return super().invoke(ctx)
         except KerastlError as error:
             click.echo(f"Error: {error}", err=True)
@@ -54,11 +57,18 @@ def _plugin_commands():
 
 @click.group(cls=KerastlGroup)
 @click.version_option(package_name="kerastl")
-def cli():
-    """kerastl: fine-tune pretrained NLP backbones on downstream tasks with Keras 3."""
+@click.option("--backend", type=click.Choice(BACKENDS),
+              help="Keras backend for this command (sets KERAS_BACKEND). Default: Keras' own choice, "
+                   "KERAS_BACKEND, else ~/.keras/keras.json, else tensorflow.")
+def cli(backend):
+    """kerastl: fine-tune pretrained NLP backbones on downstream tasks with Keras 3.
+
+    Runs on the Keras backend you choose: kerastl --backend jax|torch|tensorflow COMMAND ...
+    """
 
 
 def main():
     """Entry point of the `kerastl` console script."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter off the terminal
+    log_to_stderr()  # "kerastl: Keras backend NAME" and other log lines
     cli(prog_name="kerastl")

@@ -13,7 +13,10 @@ import click
 def predict(model, texts, as_json, batch_size):
     """Predict with the model in MODEL for TEXTS (or each non-empty line of standard input)."""
     import kerastl
+    from kerastl.cli.backend_option import log_backend
     from kerastl.errors import DataError
+
+    log_backend()
 
     texts = [_checked_argument(number, text) for number, text in enumerate(texts, start=1)] or _stdin_lines()
     if not texts:

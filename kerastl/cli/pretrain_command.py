@@ -69,9 +69,11 @@ def pretrain(corpus, output, from_backbone, objective, size, vocabulary, vocabul
     --backbone. Rerun the same command after an interruption to continue from the last
     checkpoint.
     """
+    from kerastl.cli.backend_option import log_backend
     from kerastl.pretrain import Corpus
     from kerastl.pretrain import pretrain as run_pretraining
 
+    log_backend()
     corpus = Corpus(list(corpus), text_column=text_column, held_out_fraction=held_out_fraction)
     metrics = run_pretraining(
         corpus, output, objective=objective, size=size, vocabulary_size=vocabulary_size,

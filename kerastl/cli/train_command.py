@@ -14,8 +14,7 @@ from click.core import ParameterSource
 
 from kerastl.backbones import DEFAULT_BACKBONE
 from kerastl.cli.task_commands import TaskGroup, apply_settings, settings_param, short_help, task_params, task_values
-from kerastl.options import FREEZE
-from kerastl.training.precision import PRECISIONS
+from kerastl.options import FREEZE, PRECISIONS
 
 MISSING_TASK = ("Missing argument 'TASK' (give it first: kerastl train TASK [OPTIONS], "
                 "or pass a --config file that has it).")
@@ -140,10 +139,12 @@ train = TrainGroup(
 def _train(ctx, task, given, config_path, train_path, validation_path, output, backbone, epochs, batch_size,
            learning_rate, max_length, freeze, lora_rank, seed, precision, settings, tensorboard, checkpoint_every,
            strategy, early_stopping_patience, restore_best, accumulate_steps, calibrate, overwrite):
+    from kerastl.cli.backend_option import log_backend
     from kerastl.reporting import summary_line
     from kerastl.runs.run_config import read_run_config
     from kerastl.runs.train import run_training
 
+    log_backend()
     config = read_run_config(config_path) if config_path else {}
     train_path = train_path or config.get("train")
     validation_path = validation_path or config.get("validation")

@@ -2,6 +2,7 @@
 
 import json
 
+import keras
 import tensorflow as tf
 
 from kerastl.atomic_files import atomic_folder, check_output_folder, output_lock, remove_leftovers
@@ -26,6 +27,10 @@ def export_task(task, path, overwrite=False):
     NER's word splitting.
 
     The folder is written beside `path` and renamed into place when complete.
+
+    The serving graph is TensorFlow's: on the JAX or PyTorch backend the task is saved to a
+    temporary folder and exported from there by a child process on Keras' TensorFlow backend
+    (`kerastl.export.tensorflow_process`), with the same result and errors.
 
     Args:
         task: a trained `kerastl.tasks.Task` (fitted, or loaded with `kerastl.load`).
@@ -53,6 +58,10 @@ def export_task(task, path, overwrite=False):
             "Fix: train it first, or load a trained one with kerastl.load(path)."
         )
     check_output_folder(path, "export", overwrite=overwrite)
+    if keras.backend.backend() != "tensorflow":
+        from kerastl.export.tensorflow_process import export_task_in_tensorflow
+
+        return export_task_in_tensorflow(task, path, overwrite=overwrite)
     with output_lock(path):
         remove_leftovers(path)
         return _export(task, path)
