@@ -16,7 +16,14 @@ $(VENV)/.kerastl-installed: $(BIN)/python setup.cfg pyproject.toml
 	$(BIN)/kerastl backbones install $(BACKBONE)
 	touch $@
 
+# The test extras add the JAX and PyTorch backends. PyTorch goes first, pinned: `torch==2.13.0` is the
+# CPU build the CI machines' pip finds on their disk, where a bare `torch` range takes a CUDA build of
+# several GB; the range in `.[dev]` is then met and installs nothing more. Elsewhere pick a CPU build:
+# make test TORCH="torch --index-url https://download.pytorch.org/whl/cpu"
+TORCH ?= torch==2.13.0
+
 $(VENV)/.kerastl-dev-installed: $(VENV)/.kerastl-installed
+	$(BIN)/python -m pip install --quiet $(TORCH)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
