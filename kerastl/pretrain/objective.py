@@ -4,13 +4,19 @@ A subclass builds its Keras model around a backbone (new or pretrained), and tur
 token windows into `(inputs, targets, sample_weights)`. This base holds the rest: the tf.data
 pipeline (shuffled with a bounded buffer, repeated, able to skip the steps a resumed run
 already did), the optimizer, the held-out evaluation.
+
+Only the data pipeline is TensorFlow (`tf.data`, as keras-hub's preprocessing is); the model
+runs through Keras on any backend: `fit` trains it, and the held-out evaluation goes through
+Keras' own compiled predict function (`tf.function`, `jax.jit` or `torch.no_grad`).
 """
 
 import functools
 import math
 
 import keras
+import numpy as np
 import tensorflow as tf
+from keras import ops
 
 from kerastl.preprocessing import SpecialTokens, fixed_pipeline
 from kerastl.training.optimizer import NO_DECAY, warmup_cosine_adamw
@@ -112,24 +118,56 @@ class PretrainingObjective:
     def evaluate(self, windows, batch_size=64):
         """Loss and accuracy over every target of held-out `windows`; returns `headline(...)`."""
         total_loss = total_correct = total_weight = 0.0
-        for inputs, targets, weights in self.batches(windows, batch_size, training=False):
-            loss, correct, weight = (float(x) for x in self._evaluation_sums(inputs, targets, weights))
+        for inputs, targets, weights in self.batches(windows, batch_size, training=False).as_numpy_iterator():
+            # The short last batch is filled up with weightless rows: one batch shape, one compile (JAX).
+            inputs, targets, weights = _fill_batch(batch_size, inputs, targets, weights)
+            sums = self._evaluation_model.predict_on_batch({**inputs, "targets": targets, "weights": weights})
+            loss, correct, weight = (float(x) for x in np.asarray(keras.ops.convert_to_numpy(sums), np.float64).sum(0))
             total_loss, total_correct, total_weight = total_loss + loss, total_correct + correct, total_weight + weight
         if total_weight == 0:
             return self.headline(math.nan, math.nan)
         return self.headline(total_loss / total_weight, total_correct / total_weight)
 
     @functools.cached_property
-    def _evaluation_sums(self):
+    def _evaluation_model(self):
+        """The model with the targets and weights as inputs and, per row, the weighted sums of the
+        loss, of the correct predictions and of the weights: what `evaluate` adds up. Keras
+        compiles its predict function on each backend, and only three numbers a row leave it."""
         model = self.model
+        inputs = {name: keras.Input(tensor.shape[1:], dtype=tensor.dtype, name=name)
+                  for name, tensor in model.input.items()}
+        targets = keras.Input((None,), dtype="int32", name="targets")
+        weights = keras.Input((None,), dtype="float32", name="weights")
+        sums = _TargetSums(name="target_sums")(model(inputs, training=False), targets, weights)
+        return keras.Model({**inputs, "targets": targets, "weights": weights}, sums, name="evaluation")
 
-        @tf.function(reduce_retracing=True)
-        def sums(inputs, targets, weights):
-            logits = tf.cast(model(inputs, training=False), tf.float32)
-            targets = tf.cast(targets, tf.int32)
-            loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=targets, logits=logits)
-            correct = tf.cast(tf.equal(tf.argmax(logits, -1, output_type=tf.int32), targets), tf.float32)
-            weights = tf.cast(weights, tf.float32)
-            return tf.reduce_sum(loss * weights), tf.reduce_sum(correct * weights), tf.reduce_sum(weights)
 
-        return sums
+def _fill_batch(batch_size, inputs, targets, weights):
+    """Numpy batch arrays of fewer than `batch_size` rows filled up to it: copies of the first
+    row, with zero weights (so they add nothing to the sums)."""
+    missing = batch_size - len(targets)
+    if missing <= 0:
+        return inputs, targets, weights
+
+    def fill(array):
+        return np.concatenate([array, np.repeat(array[:1], missing, axis=0)])
+
+    weights = np.concatenate([weights, np.zeros((missing, *weights.shape[1:]), weights.dtype)])
+    return {name: fill(value) for name, value in inputs.items()}, fill(targets), weights
+
+
+class _TargetSums(keras.layers.Layer):
+    """Per row: the weighted sums of the cross-entropy, of the correct argmax predictions and of
+    the weights, `(batch, 3)` float32."""
+
+    def call(self, logits, targets, weights):
+        logits = ops.cast(logits, "float32")
+        targets = ops.cast(targets, "int32")
+        weights = ops.cast(weights, "float32")
+        loss = ops.sparse_categorical_crossentropy(targets, logits, from_logits=True)
+        correct = ops.cast(ops.equal(ops.cast(ops.argmax(logits, axis=-1), "int32"), targets), "float32")
+        return ops.stack([ops.sum(loss * weights, axis=-1), ops.sum(correct * weights, axis=-1),
+                          ops.sum(weights, axis=-1)], axis=-1)
+
+    def compute_output_spec(self, logits, targets, weights):
+        return keras.KerasTensor((logits.shape[0], 3), dtype="float32")

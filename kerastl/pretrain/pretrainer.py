@@ -100,6 +100,7 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
         text_column: the text column of table corpus files.
         distribution: "mirrored" or "multiworker" (or a `tf.distribute.Strategy`) to train over
             several devices or workers, as `Task.fit` does; only the chief worker writes.
+            TensorFlow backend only (the rest of `pretrain` runs on JAX and PyTorch too).
         log_every: steps between progress lines (0: none).
         log: called with each progress line (default: print).
         overwrite: replace `output` when it holds a finished backbone without a checkpoint to
@@ -110,8 +111,9 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
 
     Raises:
         KerastlError: for an unknown objective, size or vocabulary; options of a new backbone
-            given with `from_backbone`; a backbone with no pretraining objective (an
-            encoder-decoder); a checkpoint of a run with other options.
+            given with `from_backbone`; a `distribution` off the TensorFlow backend; a backbone
+            with no pretraining objective (an encoder-decoder); a checkpoint of a run with other
+            options.
         DataError: for a corpus file that is missing, empty, binary or not UTF-8, or a
             pattern that matches nothing.
         OutputError: before any work, when `output` holds other files, cannot be written, or
@@ -132,6 +134,11 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
     new_options = {"size": size, "vocabulary_size": vocabulary_size, "vocabulary": vocabulary,
                    "lowercase": lowercase, "strip_accents": strip_accents}
     _check_options(objective, from_backbone, new_options, steps, held_out_fraction)
+    if distribution is not None and keras.backend.backend() != "tensorflow":
+        raise KerastlError(f"Pretraining over several devices or workers (--strategy {distribution}) uses "
+                           f"tf.distribute, which serves the TensorFlow backend only; Keras runs on "
+                           f"{keras.backend.backend()}. Fix: run with KERAS_BACKEND=tensorflow, or leave out "
+                           "--strategy to train on one device.")
     strategy = resolve_distribution(distribution)  # first: a multi-worker strategy precedes any TF operation
     if time_budget_minutes is not None and isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
         raise KerastlError("A time budget cannot stop several workers at the same step. Fix: leave out "
