@@ -2,7 +2,6 @@
 
 import keras
 import keras_hub
-import tensorflow as tf
 from keras import ops, tree
 
 
@@ -18,8 +17,11 @@ class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
       length cap. In `generate` a finished beam puts all its probability on padding, so its
       score never changes, while an unfinished beam can only lose log-probability: once a
       row's best beam has ended, no later step can change which beam wins. This stops there.
-    - The prompt and cache are reordered along the chosen beams with one batched `tf.gather`
-      per tensor, where `ops.take_along_axis` first builds an index for every element.
+    - The prompt and cache are reordered along the chosen beams with one gather of rows per
+      tensor (`ops.take` of flat row indices), where `ops.take_along_axis` first builds an index
+      for every element.
+
+    Keras ops only: it runs on every backend.
     """
 
     def __call__(self, next, prompt, cache=None, index=0, mask=None, stop_token_ids=None, hidden_states=None,
@@ -42,15 +44,16 @@ class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
         log_probs = ops.reshape(ops.broadcast_to(
             ops.array([[0.0] + [-1e9] * (num_beams - 1)], dtype="float32"), (batch_size, num_beams)), (-1,))
 
+        first_beams = ops.arange(batch_size, dtype="int32") * num_beams  # each row's first of `(batch * beams)`
+
         def best_beams(log_probs):
             """Each row's highest-scoring beam, `(batch,)`."""
-            return ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1)
+            return ops.cast(ops.argmax(ops.reshape(log_probs, (-1, num_beams)), axis=-1), "int32")
 
         def along_beams(x, beam_indices):
             """Rows of `x` (`(batch * beams, ...)`) reordered to `beam_indices` (`(batch, beams)`)."""
-            shape = tf.shape(x)
-            by_row = tf.reshape(x, tf.concat([[-1, num_beams], shape[1:]], axis=0))
-            return tf.reshape(tf.gather(by_row, beam_indices, axis=1, batch_dims=1), shape)
+            rows = ops.reshape(ops.cast(beam_indices, "int32") + first_beams[:, None], (-1,))
+            return ops.take(x, rows, axis=0)
 
         def best_beam_unfinished(prompt, cache, index, log_probs):
             if stop_token_ids is None:
@@ -74,10 +77,18 @@ class EarlyStoppingBeamSampler(keras_hub.samplers.BeamSampler):
             cache = tree.map_structure(lambda x: along_beams(x, beam_indices), cache)
             next_token = ops.where(mask[:, index], prompt[:, index], next_token)  # the prompt stays
             prompt = ops.slice_update(prompt, [0, index], next_token[:, None])
-            return prompt, cache, index + 1, tf.ensure_shape(ops.reshape(best, (-1,)), log_probs.shape)
+            return prompt, cache, index + 1, _same_shape(ops.reshape(best, (-1,)), log_probs)
 
         prompt, _, _, log_probs = self.run_loop(best_beam_unfinished, step, model=model,
                                                 loop_vars=(prompt, cache, index, log_probs),
                                                 maximum_iterations=max_length - index)
-        by_row = ops.reshape(prompt, (-1, num_beams, max_length))
-        return tf.gather(by_row, best_beams(log_probs), axis=1, batch_dims=1)
+        return ops.take(prompt, best_beams(log_probs) + first_beams, axis=0)
+
+
+def _same_shape(x, like):
+    """`x` with the static shape of `like` (TensorFlow's while loop wants its loop variables' shapes kept)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.ensure_shape(x, like.shape)
+    return x

@@ -1,9 +1,21 @@
-"""Generation for translation: keras-hub's samplers over a decoder's cached attention."""
+"""Generation for translation: keras-hub's samplers over a decoder's cached attention, and the
+one compiled generation function per backend."""
 
+import functools
+import itertools
 from dataclasses import dataclass
 
+import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
+
+#: On JAX the source length is padded up to a multiple of this, so XLA compiles the generation
+#: loop for a few source lengths rather than one per batch.
+JAX_LENGTH_BUCKET = 16
+
+_IDS_SPEC = tf.TensorSpec([None, None], tf.int32)
+_MASK_SPEC = tf.TensorSpec([None, None], tf.bool)
 
 
 @dataclass(frozen=True)
@@ -17,11 +29,12 @@ class DecodingIds:
     hidden: tuple
 
 
-def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, length, use_cache):
+def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, length, use_cache, model=None):
     """Generate `(batch, length)` target ids starting with `ids.prompt`, stopping at `ids.end`.
 
     `decoder` is a `TranslationDecoder` or a `Seq2SeqTranslator`: both decode with
-    `call_with_cache` (cached) or `call_decoder` (every step from scratch).
+    `call_with_cache` (cached) or `call_decoder` (every step from scratch). `model` (the one
+    holding the decoder) goes to the sampler, whose loop on JAX reads its variables statelessly.
     """
     batch = ops.shape(encoder_sequence)[0]
     start = len(ids.prompt)
@@ -59,7 +72,8 @@ def generate(decoder, sampler, encoder_sequence, encoder_padding_mask, ids, leng
             return _finished_rows_emit_padding(prompt, index, ops.take(logits, index - 1, axis=1), start, ids), None, ()
 
         cache = ()
-    return sampler(next=next, prompt=prompt, cache=cache, index=start, mask=is_prompt, stop_token_ids=[ids.end])
+    return sampler(next=next, prompt=prompt, cache=cache, index=start, mask=is_prompt, stop_token_ids=[ids.end],
+                   model=model)
 
 
 def _finished_rows_emit_padding(prompt, index, logits, start, ids):
@@ -82,3 +96,74 @@ def kept_ids(ids, decoding):
     for hidden in decoding.hidden:
         kept &= ids != hidden
     return tf.ragged.boolean_mask(ids, kept)
+
+
+def compiled_generation(function, model, pad_id=0, max_length=None):
+    """`function(token_ids, padding_mask, sampler, use_cache)` -> ids, compiled once per backend,
+    as keras-hub's `CausalLM.make_generate_function` compiles its generation.
+
+    - TensorFlow: one `tf.function`, traced once per sampler and `use_cache` for any batch size
+      and source length (an input signature of unknown dimensions). Also runs inside a serving graph.
+    - JAX: `jax.jit` over a stateless call: the model's (and sampler's) variables go in as
+      arguments, read through a `keras.StatelessScope`; the sampler and `use_cache` are static.
+      Sources are padded with `pad_id` to a multiple of `JAX_LENGTH_BUCKET` tokens, at most
+      `max_length` (masked: the translations do not change), so few shapes compile.
+    - PyTorch: eager under `torch.no_grad()`.
+
+    Inputs may be numpy arrays or tensors; the result is a backend tensor `(batch, length)`.
+    `model` must hold every variable `function` reads.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        # The samplers loop with `ops.while_loop`; AutoGraph has nothing to convert.
+        traced = tf.function(function, autograph=False)
+
+        def run(token_ids, padding_mask, sampler, use_cache):
+            traced.get_concrete_function(_IDS_SPEC, _MASK_SPEC, sampler, use_cache)  # one trace of any shape
+            return traced(tf.cast(token_ids, tf.int32), tf.cast(padding_mask, tf.bool), sampler, use_cache)
+
+        return run
+    if backend == "jax":
+        import jax
+
+        @functools.partial(jax.jit, static_argnames=("sampler", "use_cache"))
+        def stateless(state, token_ids, padding_mask, sampler, use_cache):
+            sampler_values, trainable, non_trainable = state
+            mapping = itertools.chain(zip(sampler.variables, sampler_values),
+                                      zip(model.trainable_variables, trainable),
+                                      zip(model.non_trainable_variables, non_trainable))
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                ids = function(token_ids, padding_mask, sampler, use_cache)
+            updated = [scope.get_current_value(v) for v in sampler.variables]
+            return ids, [new if new is not None else old for new, old in zip(updated, sampler_values)]
+
+        def run(token_ids, padding_mask, sampler, use_cache):
+            token_ids, padding_mask = _bucketed(np.asarray(token_ids, "int32"), np.asarray(padding_mask, bool),
+                                                pad_id, max_length)
+            state = ([v.value for v in sampler.variables], [v.value for v in model.trainable_variables],
+                     [v.value for v in model.non_trainable_variables])
+            ids, sampler_values = stateless(state, token_ids, padding_mask, sampler=sampler, use_cache=use_cache)
+            for variable, value in zip(sampler.variables, sampler_values):
+                variable.assign(value)
+            return ids
+
+        return run
+    import torch
+
+    def run(token_ids, padding_mask, sampler, use_cache):
+        with torch.no_grad():
+            return function(ops.convert_to_tensor(np.asarray(token_ids, "int32")),
+                            ops.convert_to_tensor(np.asarray(padding_mask, bool)), sampler, use_cache)
+
+    return run
+
+
+def _bucketed(token_ids, padding_mask, pad_id, max_length):
+    """Pad sources with masked `pad_id` columns up to a multiple of `JAX_LENGTH_BUCKET`, at most `max_length`."""
+    length = token_ids.shape[1]
+    bucket = -(-length // JAX_LENGTH_BUCKET) * JAX_LENGTH_BUCKET
+    extra = max(0, min(bucket, max_length or bucket) - length)
+    if not extra:
+        return token_ids, padding_mask
+    return (np.pad(token_ids, [(0, 0), (0, extra)], constant_values=pad_id),
+            np.pad(padding_mask, [(0, 0), (0, extra)], constant_values=False))

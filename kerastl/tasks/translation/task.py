@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import click
+import keras
 import tensorflow as tf
 
 from kerastl.errors import DataError
@@ -214,7 +215,8 @@ class TranslationTask(Task):
             sampler: a keras-hub sampler to use instead of the one `num_beams` picks.
         """
         sampler = sampler if sampler is not None else self.translator.sampler(num_beams or self.num_beams)
-        return list(self.translator.generate(padded_batch(batch, self.pad_id), sampler, use_cache).numpy())
+        inputs = {name: value.numpy() for name, value in padded_batch(batch, self.pad_id).items()}
+        return list(keras.ops.convert_to_numpy(self.translator.generate(inputs, sampler, use_cache)))
 
     # === Results ===
 

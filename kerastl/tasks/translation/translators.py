@@ -10,7 +10,7 @@
 A translator owns what differs between the two: the special ids, how sources and targets become
 ids, the model, the target tokenizer and detokenization, the serving graph's inputs and
 outputs, and the assets saved beside the model. Both generate through one compiled function
-(`Translator.generate`): keras-hub's greedy or beam sampler over cached attention.
+per backend (`Translator.generate`): keras-hub's greedy or beam sampler over cached attention.
 """
 
 from pathlib import Path
@@ -30,14 +30,11 @@ from kerastl.preprocessing import tokenize_texts
 from kerastl.preprocessing.detokenization import detokenize, detokenize_in_graph
 from kerastl.preprocessing.padding import padded_inputs
 from kerastl.preprocessing.target_vocabulary import TARGET_SPECIAL_TOKENS, learn_target_vocabulary
-from kerastl.tasks.translation.generation import DecodingIds, generate, kept_ids
+from kerastl.tasks.translation.generation import DecodingIds, compiled_generation, generate, kept_ids
 from kerastl.tasks.translation.packing import packed_ids, packed_ids_in_graph
 
 TARGET_TOKENIZER_FOLDER = "target_tokenizer"
 PAD_ID, UNKNOWN_ID, START_ID, END_ID = range(len(TARGET_SPECIAL_TOKENS))
-
-_IDS_SPEC = tf.TensorSpec([None, None], tf.int32)
-_MASK_SPEC = tf.TensorSpec([None, None], tf.bool)
 
 
 class Translator:
@@ -127,11 +124,13 @@ class Translator:
         return self._samplers[num_beams]
 
     def generate(self, inputs, sampler, use_cache=True):
-        """The generated target ids of padded sources `inputs`, `(batch, max_target_length - prompt)`.
+        """The generated target ids of padded sources `inputs`, `(batch, max_target_length - prompt)`,
+        a tensor of the backend.
 
-        The one compiled generation function of this translator (a `tf.function`; the sampler
-        and `use_cache` are fixed per trace, any batch size and length reuse it). Runs eagerly
-        or inside a serving graph.
+        The one compiled generation function of this translator (`generation.compiled_generation`:
+        a `tf.function` on TensorFlow, traced once per sampler and `use_cache` for any batch size
+        and length, which also runs inside a serving graph; `jax.jit` over the model's variables on
+        JAX; `torch.no_grad()` on PyTorch). Inputs may be numpy arrays or tensors.
 
         Args:
             inputs: `{"token_ids", "padding_mask"}`, padded.
@@ -139,17 +138,15 @@ class Translator:
             use_cache: reuse attention keys and values between steps (off only to compare).
         """
         if self._generate is None or self._generate_model is not self.task.model:
-            # The samplers loop with `ops.while_loop`; AutoGraph has nothing to convert.
-            self._generate = tf.function(self._generate_ids, autograph=False)
+            self._generate = compiled_generation(self._generate_ids, self.task.model, pad_id=self.task.pad_id,
+                                                 max_length=self.task.max_length)
             self._generate_model = self.task.model
-        self._generate.get_concrete_function(_IDS_SPEC, _MASK_SPEC, sampler, use_cache)  # one trace of any shape
-        return self._generate(tf.cast(inputs["token_ids"], tf.int32), tf.cast(inputs["padding_mask"], tf.bool),
-                              sampler, use_cache)
+        return self._generate(inputs["token_ids"], inputs["padding_mask"], sampler, use_cache)
 
     def _generate_ids(self, token_ids, padding_mask, sampler, use_cache):
         encode, decoder = self.encoder_and_decoder()
         ids = generate(decoder, sampler, encode(token_ids, padding_mask), padding_mask, self.decoding,
-                       self.task.max_target_length, use_cache)
+                       self.task.max_target_length, use_cache, model=self.task.model)
         return ids[:, len(self.decoding.prompt):]
 
 
