@@ -35,7 +35,8 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
                  accumulate_steps=1, calibrate=True, learning_rate=None):
     """Train a task and save it, with its metrics, config and plots, into the folder `output`.
 
-    Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch),
+    Besides the model, `output` gets `metrics.json` (per-epoch and final metrics, best epoch, the
+    Keras backend it trained on),
     `config.yaml` (the options; `kerastl train --config` runs it again), `training.png`, the
     task's own figures (`Task.report_figures`), and with `tensorboard` a `tensorboard/` folder.
 
@@ -56,8 +57,10 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
             running the same training again after an interruption resumes from there, and
             reports the epochs before the interruption too. The checkpoint is removed once
             `metrics.json` is written.
-        distribution: "mirrored", "multiworker" or "tpu" (or a `tf.distribute.Strategy`) to
-            train over several devices or workers. With several workers, every worker trains
+        distribution: "mirrored", "multiworker" or "tpu" (or a `tf.distribute.Strategy`; on JAX a
+            `keras.distribution.Distribution`) to train over several devices or workers (on
+            TensorFlow; on JAX "mirrored" and "tpu": `keras.distribution.DataParallel`; PyTorch
+            refuses them, see `kerastl.training.resolve_distribution`). With several workers, every worker trains
             (each on its share of each batch) and only the chief writes into `output`: the model,
             its files, checkpoints and TensorBoard logs. The others write nothing, and their
             summary says `"saved": False`.
@@ -141,6 +144,7 @@ def _train(task, task_name, train, folder, validation, read_options, epochs, bat
     seconds = time.perf_counter() - started
     summary = {
         "task": task_name,
+        "backend": keras.backend.backend(),
         "train_examples": len(train_records),
         "epochs": epochs,
         "train_seconds": round(seconds, 2),

@@ -2,8 +2,11 @@
 
 A checkpoint folder holds `state.json` (JSON facts: the step, the run's settings, ...) and
 `variables.npz` (the model's and its optimizer's variables, in `training_variables` order: weights,
-optimizer moments and step counter, dropout seed states), written together into a temporary folder
-and renamed into place, so a kill at any moment leaves the previous checkpoint whole. Training runs
+optimizer moments and step counter, dropout seed states; numpy arrays, whatever the Keras backend,
+so a checkpoint written on one backend resumes on another), written together into a temporary folder
+and renamed into place, so a kill at any moment leaves the previous checkpoint whole. On PyTorch,
+whose Keras dropout draws from torch's global generator rather than the layers' seed states, the
+folder also holds that generator's state (`random_state.npz`), so a resumed run draws the same masks. Training runs
 (`StepCheckpoint`), their best epoch (`kerastl.training.best_epoch.BestEpoch.write_into`: its own state
 file and weights in the same folder) and pretraining (`kerastl.pretrain.PretrainCheckpoint`, plus the
 learned vocabulary) write it with the helpers here.
@@ -20,6 +23,7 @@ from kerastl.errors import KerastlError
 
 STATE_FILE = "state.json"
 VARIABLES_FILE = "variables.npz"
+RANDOM_STATE_FILE = "random_state.npz"
 
 
 def write_state(folder, state, name=STATE_FILE):
@@ -63,8 +67,24 @@ def training_variables(model):
 
 
 def save_variables(folder, values):
-    """Write the values of `training_variables` (numpy arrays) into the checkpoint `folder` being written."""
+    """Write the values of `training_variables` (numpy arrays) into the checkpoint `folder` being written,
+    with the backend's global random state where Keras draws from it (PyTorch's dropout)."""
     save_arrays(Path(folder) / VARIABLES_FILE, values)
+    if keras.backend.backend() == "torch":
+        import torch
+
+        save_arrays(Path(folder) / RANDOM_STATE_FILE, [torch.get_rng_state().numpy()])
+
+
+def restore_random_state(folder):
+    """Take back the random state `save_variables` wrote, when there is one for this backend. Call it
+    just before the first training step: Keras' first `fit` on PyTorch draws from the generator
+    while it builds (`StepCheckpoint(resume_from=...)` does, on train begin)."""
+    path = Path(folder) / RANDOM_STATE_FILE
+    if keras.backend.backend() == "torch" and path.is_file():
+        import torch
+
+        torch.set_rng_state(torch.from_numpy(load_arrays(path)[0]))
 
 
 class StepCheckpoint(keras.callbacks.Callback):
@@ -84,6 +104,8 @@ class StepCheckpoint(keras.callbacks.Callback):
             count and read the variables with the chief, but leave writing to it.
         extras: objects whose `write_into(folder)` adds their own state to each checkpoint, in
             the same atomic write (e.g. `kerastl.training.best_epoch.BestEpoch`).
+        resume_from: the checkpoint folder training resumes from (its variables restored by
+            `restore_checkpoint`): its random state is restored when the next `fit` begins.
 
     Example:
 
@@ -92,7 +114,8 @@ class StepCheckpoint(keras.callbacks.Callback):
     >>> model.fit(data, callbacks=[saver])  # doctest: +SKIP
     """
 
-    def __init__(self, folder, every, steps_per_epoch, run, step=0, history=None, write=True, extras=()):
+    def __init__(self, folder, every, steps_per_epoch, run, step=0, history=None, write=True, extras=(),
+                 resume_from=None):
         super().__init__()
         if every is not None and (not isinstance(every, int) or every < 0):
             raise ValueError(f"`every` must be a non-negative integer or None. Received: every={every!r}")
@@ -104,6 +127,12 @@ class StepCheckpoint(keras.callbacks.Callback):
         self.history = {key: list(values) for key, values in (history or {}).items()}
         self.write = write
         self.extras = list(extras)
+        self.resume_from = resume_from
+
+    def on_train_begin(self, logs=None):
+        if self.resume_from is not None:
+            restore_random_state(self.resume_from)
+            self.resume_from = None
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -155,4 +184,4 @@ def restore_checkpoint(model, folder, fix=None):
         if tuple(value.shape) != tuple(variable.shape):
             raise KerastlError(f"{folder}: variable {variable.path} has shape {tuple(variable.shape)} but the "
                                f"checkpoint holds {tuple(value.shape)}. Fix: {fix}.")
-        variable.assign(value)
+        variable.assign(value if str(value.dtype) == variable.dtype else value.astype(variable.dtype))

@@ -1,7 +1,10 @@
-"""tf.distribute support: the strategies `distribution=` resolves to, the batches they can spread,
-and which process writes.
+"""Training over several devices: the strategies `distribution=` resolves to on each Keras backend,
+the batches they can spread, and which process writes.
 
-`resolve_distribution` turns "mirrored", "multiworker" or "tpu" into a strategy;
+On TensorFlow, `resolve_distribution` turns "mirrored", "multiworker" or "tpu" into a
+`tf.distribute` strategy; on JAX, "mirrored" and "tpu" into `keras.distribution.DataParallel`
+over the local devices (`distribution_devices` counts them); on PyTorch, which Keras does not
+distribute, any of them is a `KerastlError`;
 `MirroredStrategy` and `MultiWorkerStrategy` are tf.distribute's with the `reduce` Keras 3
 needs (`KerasReduceMixin`); `distributable_batches` prepares a dataset for them; `is_chief`
 says which process writes files; `gather_from_replicas` collects one integer per replica;
@@ -11,6 +14,7 @@ says which process writes files; `gather_from_replicas` collects one integer per
 import json
 import os
 
+import keras
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
@@ -21,21 +25,25 @@ EXAMPLE = ('{"cluster": {"worker": ["host1:port", "host2:port"]}, "task": {"type
 
 
 def resolve_distribution(distribution):
-    """Return the `tf.distribute.Strategy` for `distribution`, or None to train on one device.
+    """Return the strategy for `distribution` on the running Keras backend, or None to train on one device.
 
     Args:
-        distribution: None, a `tf.distribute.Strategy`, or a name: "mirrored" (every local
-            GPU, or every logical CPU device when there is no GPU; a `MirroredStrategy`),
+        distribution: None, a `tf.distribute.Strategy` (TensorFlow), a
+            `keras.distribution.Distribution` (JAX), or a name. On TensorFlow: "mirrored" (every
+            local GPU, or every logical CPU device when there is no GPU; a `MirroredStrategy`),
             "multiworker" (the workers `TF_CONFIG` describes, each mirroring over its local
-            devices; a `MultiWorkerStrategy`) or "tpu".
+            devices; a `MultiWorkerStrategy`) or "tpu". On JAX: "mirrored" (every local GPU or
+            TPU, else every CPU device, e.g. `XLA_FLAGS=--xla_force_host_platform_device_count=2`)
+            and "tpu" (every TPU core) are `keras.distribution.DataParallel`.
 
     Returns:
-        A strategy, or None.
+        A strategy (a `keras.distribution.Distribution` on JAX), or None.
 
     Raises:
         KerastlError: for an unknown name; for "multiworker" without a valid `TF_CONFIG`, or
             after TensorFlow already ran an operation in this process (a multi-worker strategy
-            must come first); for "tpu" without a TPU.
+            must come first); for "tpu" without a TPU; on JAX for "multiworker" or a
+            `tf.distribute.Strategy`; on PyTorch for any distribution.
 
     Example:
 
@@ -43,7 +51,12 @@ def resolve_distribution(distribution):
     >>> resolve_distribution(None) is None
     True
     """
-    if distribution is None or isinstance(distribution, tf.distribute.Strategy):
+    if distribution is None:
+        return None
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        return _resolve_keras_distribution(distribution, backend)
+    if isinstance(distribution, tf.distribute.Strategy):
         return distribution
     if distribution == "mirrored":
         devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
@@ -71,6 +84,56 @@ def resolve_distribution(distribution):
         return tf.distribute.TPUStrategy(resolver)
     raise KerastlError(f"Unknown distribution {distribution!r}. Use one of: {', '.join(STRATEGY_NAMES)}, "
                        "or pass a tf.distribute.Strategy.")
+
+
+def _resolve_keras_distribution(distribution, backend):
+    """`resolve_distribution` off TensorFlow: `keras.distribution.DataParallel` on JAX, an error on PyTorch."""
+    name = distribution if isinstance(distribution, str) else type(distribution).__name__
+    if isinstance(distribution, str) and distribution not in STRATEGY_NAMES:
+        raise KerastlError(f"Unknown distribution {distribution!r}. Use one of: {', '.join(STRATEGY_NAMES)}.")
+    if backend != "jax":
+        raise KerastlError(f"distribution {name!r} is not available on the {backend} backend: Keras distributes "
+                           "training on JAX (keras.distribution) and TensorFlow (tf.distribute) only. Fix: run with "
+                           "KERAS_BACKEND=jax or KERAS_BACKEND=tensorflow, or train on one device (drop --strategy).")
+    if isinstance(distribution, _keras_distribution_class()):
+        return distribution
+    if distribution == "multiworker" or isinstance(distribution, tf.distribute.Strategy):
+        raise KerastlError(f"distribution {name!r} is TensorFlow's (tf.distribute); on JAX kerastl distributes over "
+                           "one machine's devices. Fix: use 'mirrored' (keras.distribution.DataParallel over the "
+                           "local devices), pass a keras.distribution.Distribution, or run with "
+                           "KERAS_BACKEND=tensorflow for several workers.")
+    if distribution == "tpu":
+        devices = keras.distribution.list_devices("tpu") if _has_jax_devices("tpu") else []
+        if not devices:
+            raise KerastlError("distribution 'tpu' found no TPU. Fix: run on a TPU host, or use 'mirrored'.")
+    else:
+        devices = keras.distribution.list_devices()
+    return keras.distribution.DataParallel(devices=devices)
+
+
+def _keras_distribution_class():
+    """`keras.distribution`'s base class (not exported by `keras.distribution` itself)."""
+    from keras.src.distribution.distribution_lib import Distribution
+
+    return Distribution
+
+
+def _has_jax_devices(kind):
+    import jax
+
+    try:
+        return bool(jax.devices(kind))
+    except RuntimeError:
+        return False
+
+
+def distribution_devices(strategy):
+    """How many devices (replicas) a batch is split over: 1 without a strategy."""
+    if strategy is None:
+        return 1
+    if isinstance(strategy, tf.distribute.Strategy):
+        return strategy.num_replicas_in_sync
+    return int(strategy.device_mesh.shape[0])  # the mesh's first axis is the batch's
 
 
 class KerasReduceMixin:
@@ -189,7 +252,10 @@ def check_tf_config(text):
 
 def is_chief(strategy):
     """Whether this process writes files: always without a strategy or with a local one; with
-    several workers, only the chief (or worker 0 when the cluster names no chief)."""
+    several workers, only the chief (or worker 0 when the cluster names no chief); with a Keras
+    distribution, process 0."""
+    if isinstance(strategy, _keras_distribution_class()):
+        return getattr(strategy, "_process_id", 0) == 0
     resolver = getattr(strategy, "cluster_resolver", None) if strategy is not None else None
     if resolver is None or not getattr(resolver, "task_type", None):
         return True

@@ -17,7 +17,7 @@ import time
 import keras
 
 from kerastl.errors import DataError, KerastlError, Location
-from kerastl.training.precision import precision_scope
+from kerastl.training.precision import check_training_precision, precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.learning_rate_sweep import LearningRateSweep
 from kerastl.training.optimizer import warmup_cosine_adamw
@@ -65,6 +65,7 @@ def find_learning_rate(task, train, *, steps=100, min_rate=1e-7, max_rate=1.0, b
     >>> task.fit("train.tsv", epochs=3)  # doctest: +SKIP
     """
     check_sweep_settings(min_rate, max_rate, steps, smoothing, divergence, batch_size)
+    check_training_precision(task.precision)
     records = task.read(train, **(read_options or {}))
     batches = -(-len(records) // batch_size)
     if batches < MIN_SWEEP_STEPS:

@@ -11,11 +11,16 @@
   closer to float32's (`benchmarks/README.md`).
   The rewrite applies to TensorFlow functions first run inside `precision_scope`, which `fit`
   and every prediction enter; an export computes in bfloat16 only where its server turns the
-  rewrite on.
+  rewrite on. TensorFlow only: training with it on JAX or PyTorch is refused
+  (`check_training_precision`); a model trained with it predicts there in float32.
 - "auto": "mixed_bfloat16" on CPUs with bfloat16 instructions, "float32" elsewhere.
 """
 
 import contextlib
+
+import keras
+
+from kerastl.errors import KerastlError
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "onednn_bfloat16")
 BFLOAT16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
@@ -27,6 +32,17 @@ def check_precision(precision):
     """Return `precision` if kerastl knows it; raise a ValueError naming the choices otherwise."""
     if precision not in PRECISIONS:
         raise ValueError(f"`precision` must be one of {PRECISIONS}. Received: precision={precision!r}")
+    return precision
+
+
+def check_training_precision(precision):
+    """Refuse "onednn_bfloat16" off TensorFlow (a TensorFlow graph rewrite), in one line naming the
+    alternatives; return `precision` otherwise."""
+    backend = keras.backend.backend()
+    if precision == "onednn_bfloat16" and backend != "tensorflow":
+        raise KerastlError(f"precision 'onednn_bfloat16' is a TensorFlow graph rewrite and the Keras backend is "
+                           f"{backend}. Fix: use --precision mixed_bfloat16 (Keras mixed precision, any backend) or "
+                           "float32, or run with KERAS_BACKEND=tensorflow.")
     return precision
 
 
@@ -59,8 +75,8 @@ def precision_scope(precision):
     >>> with precision_scope("float32"):
     ...     pass
     """
-    if resolve_precision(precision) != "onednn_bfloat16":
-        yield
+    if resolve_precision(precision) != "onednn_bfloat16" or keras.backend.backend() != "tensorflow":
+        yield  # off TensorFlow a model trained with the rewrite computes in float32
         return
     import tensorflow as tf
 

@@ -68,7 +68,8 @@ def fit_resumable(model, epoch_data, steps_per_epoch, folder, *, epochs, every=N
             print(f"Resuming from the checkpoint in {folder} at step {step} "
                   f"(epoch {step // steps_per_epoch + 1}, step {step % steps_per_epoch + 1}).", flush=True)
     saver = StepCheckpoint(folder, every, steps_per_epoch, run, step=step, history=history, write=write,
-                           extras=[best_epoch] if best_epoch is not None else [])
+                           extras=[best_epoch] if best_epoch is not None else [],
+                           resume_from=folder if state is not None else None)
     start_epoch, skip = divmod(step, steps_per_epoch)
     for epoch in range(start_epoch, epochs):
         if best_epoch is not None and best_epoch.stopped:

@@ -13,10 +13,10 @@ import numpy as np
 import tensorflow as tf
 
 from kerastl.errors import KerastlError
-from kerastl.training.precision import precision_scope
+from kerastl.training.precision import check_training_precision, precision_scope
 from kerastl.preprocessing import length_grouped_batches
 from kerastl.training.best_epoch import BestEpoch
-from kerastl.training.distribution import distributable_batches
+from kerastl.training.distribution import distributable_batches, distribution_devices
 from kerastl.training.distribution import resolve_distribution
 from kerastl.training.distribution import is_chief
 from kerastl.training.optimizer import warmup_cosine_adamw
@@ -28,9 +28,12 @@ class Trainer:
 
     Args:
         task: the task to train; its model is built on the first `fit`.
-        distribution: None, a strategy name ("mirrored", "multiworker", "tpu") or a
-            `tf.distribute.Strategy`; resolved once, here, before any TensorFlow operation
-            (a multi-worker strategy must come first).
+        distribution: None, a strategy name ("mirrored", "multiworker", "tpu"), a
+            `tf.distribute.Strategy` (TensorFlow) or a `keras.distribution.Distribution` (JAX);
+            resolved once, here, for the running Keras backend (`resolve_distribution`) and
+            before any TensorFlow operation (a multi-worker strategy must come first). On JAX the
+            whole `fit` runs in the distribution's scope (the model is built in it, each batch is
+            split over the devices), and `batch_size` must split evenly over them.
     """
 
     def __init__(self, task, distribution=None):
@@ -46,14 +49,21 @@ class Trainer:
         """The strategy's scope (variables created inside are mirrored), or a no-op."""
         return self.strategy.scope() if self.strategy is not None else contextlib.nullcontext()
 
-    def fit(self, train_records, validation_records=None, *, epochs=3, batch_size=32, callbacks=None,
-            verbose="auto", checkpoint_dir=None, checkpoint_every=None, early_stopping_patience=None,
-            restore_best=None, accumulate_steps=1):
-        """Train on records read by `task.read`; see `Task.fit` for the arguments.
+    def fit(self, train_records, validation_records=None, **options):
+        """Train on records read by `task.read`; see `Task.fit` for the options.
 
         Returns:
             The Keras `History` object.
         """
+        check_training_precision(self.task.precision)
+        if self.strategy is None or isinstance(self.strategy, tf.distribute.Strategy):
+            return self._fit(train_records, validation_records, **options)
+        with self.scope():  # a Keras distribution (JAX): the model is built and every batch split inside
+            return self._fit(train_records, validation_records, **options)
+
+    def _fit(self, train_records, validation_records=None, *, epochs=3, batch_size=32, callbacks=None,
+             verbose="auto", checkpoint_dir=None, checkpoint_every=None, early_stopping_patience=None,
+             restore_best=None, accumulate_steps=1):
         task = self.task
         callbacks = list(callbacks or [])
         self.best_epoch = self._best_epoch_callback(validation_records, callbacks, early_stopping_patience,
@@ -67,20 +77,31 @@ class Trainer:
             with self.scope():
                 task.prepare(train_records)
         keras.utils.set_random_seed(task.seed)
-        place = distributable_batches if self.strategy is not None else (lambda dataset: dataset)
+        tf_strategy = isinstance(self.strategy, tf.distribute.Strategy)
+        place = distributable_batches if tf_strategy else (lambda dataset: dataset)
+        # A Keras distribution (JAX) splits every batch evenly over its devices: the last, partial one is cut
+        # to a multiple of them (tf.distribute takes uneven batches).
+        devices = 1 if tf_strategy else distribution_devices(self.strategy)
+        if batch_size % devices:
+            raise KerastlError(f"batch_size {batch_size} does not split evenly over the {devices} devices of the "
+                               f"distribution. Fix: pass a multiple of {devices}, e.g. --batch-size "
+                               f"{max(devices, batch_size // devices * devices)}.")
         pad_id = task.pad_id
         train_features, train_targets = task.encode(train_records, with_targets=True)
 
-        def train_batches(seed):
+        def train_batches(seed, reshuffle=True):
             return place(length_grouped_batches(train_features, train_targets, batch_size, pad_id,
-                                                task.target_padding, shuffle=True, seed=seed))
+                                                task.target_padding, shuffle=True, seed=seed, batch_multiple=devices,
+                                                reshuffle=reshuffle))
 
         validation_data = None
         if validation_records is not None and not _validation_loss_reported(validation_records, callbacks):
             features, targets = _sorted_by_length(*task.encode(validation_records, with_targets=True))
             validation_data = place(length_grouped_batches(features, targets, batch_size * 2, pad_id,
-                                                           task.target_padding))
+                                                           task.target_padding, batch_multiple=devices))
         steps_per_epoch = -(-len(train_records) // batch_size)
+        if len(train_records) % batch_size and len(train_records) % batch_size < devices:
+            steps_per_epoch -= 1  # the partial batch is cut to nothing
         with self.scope():
             self.compile(epochs * steps_per_epoch, accumulate_steps)
         with precision_scope(task.precision):  # the train and validation steps are first run in here
@@ -88,9 +109,10 @@ class Trainer:
                 run = {"examples": len(train_records), "batch_size": batch_size, "seed": task.seed}
                 if accumulate_steps > 1:
                     run["accumulate_steps"] = accumulate_steps
+                # One dataset per epoch, the same order however often Keras starts it: a resumed run replays it.
                 history = fit_resumable(
-                    task.model, lambda epoch: train_batches(task.seed + epoch), steps_per_epoch, checkpoint_dir,
-                    epochs=epochs, every=checkpoint_every, run=run, validation_data=validation_data,
+                    task.model, lambda epoch: train_batches(task.seed + epoch, reshuffle=False), steps_per_epoch,
+                    checkpoint_dir, epochs=epochs, every=checkpoint_every, run=run, validation_data=validation_data,
                     callbacks=callbacks, verbose=verbose, write=is_chief(self.strategy), best_epoch=self.best_epoch,
                 )
             else:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from kerastl import precision
+from kerastl.training import precision
 from kerastl.training.precision import ONEDNN_BFLOAT16_REWRITE, keras_dtype_policy, precision_scope, resolve_precision
 from kerastl.tasks import SentimentTask
 
