@@ -50,9 +50,24 @@ def save_task_folder(task, path, overwrite=False, keep=()):
         (folder / TASK_FILE).write_text(json.dumps(description, indent=2, ensure_ascii=False))
         model_config = keras.saving.serialize_keras_object(task.model)
         (folder / MODEL_CONFIG_FILE).write_text(json.dumps(model_config))
-        task.model.save_weights(str(folder / WEIGHTS_FILE))
+        _save_model_weights(task.model, folder / WEIGHTS_FILE)
         save_tokenizer(task.tokenizer, folder / TOKENIZER_FOLDER)
         task.save_assets(folder)
+
+
+def _save_model_weights(model, path):
+    """The model's weights alone: an optimizer's slots are resume state, kept in checkpoints only
+    (they would double the folder's size, and their order differs between Keras backends)."""
+    from keras.src.saving.saving_lib import save_weights_only  # no public way to leave the optimizer out
+
+    save_weights_only(model, str(path), objects_to_skip=[model.optimizer] if model.optimizer else None)
+
+
+def _load_model_weights(model, path):
+    """The model's weights, leaving out any optimizer state a folder of an older release holds."""
+    from keras.src.saving.saving_lib import load_weights_only
+
+    load_weights_only(model, str(path), objects_to_skip=[model.optimizer] if model.optimizer else None)
 
 
 def load_task_folder(path, task_class=None):
@@ -89,7 +104,7 @@ def load_task_folder(path, task_class=None):
         task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
         if not isinstance(task.model, keras.Model):
             raise TypeError(f"{MODEL_CONFIG_FILE} describes a {type(task.model).__name__}, not a Keras model")
-        task.model.load_weights(str(folder / WEIGHTS_FILE))
+        _load_model_weights(task.model, folder / WEIGHTS_FILE)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as error:
         raise ModelLoadError(
             f"{folder} cannot be loaded: {_error_summary(error)}. "
