@@ -1,3 +1,6 @@
+import contextlib
+
+import keras
 import keras_hub
 import numpy as np
 import pytest
@@ -232,11 +235,34 @@ def test_beam_search_stops_once_each_rows_best_beam_has_ended():
     outputs = {}
     for name, sampler in [("keras-hub", keras_hub.samplers.BeamSampler(3)), ("kerastl", EarlyStoppingBeamSampler(3))]:
         calls.clear()
-        outputs[name] = np.asarray(sampler(next=next, prompt=prompt, index=1, mask=mask, stop_token_ids=[end]))
+        with _loops_run_in_python():
+            outputs[name] = keras.ops.convert_to_numpy(
+                sampler(next=next, prompt=prompt, index=1, mask=mask, stop_token_ids=[end]))
         outputs[name + " steps"] = len(calls)
     np.testing.assert_array_equal(outputs["kerastl"], outputs["keras-hub"])
     np.testing.assert_array_equal(outputs["kerastl"], [[a, end] + [pad] * 6, [a, a, end] + [pad] * 5])
     assert outputs["keras-hub steps"] == 7 and outputs["kerastl steps"] == 2
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="TensorFlow's tf.function traces")
+def test_generation_traces_once_per_sampler_for_any_batch_size_and_length(trained):
+    sources = [source for source, _ in PAIRS] + ["a dog in the big city and two red cars", "car"]
+    for beams in (1, 3):  # one trace each
+        trained.predict_outputs(trained.read(sources[:1]), num_beams=beams)
+    traces = trained.translator._generate.tracing_count()
+    for beams in (1, 3):
+        for batch_size in (1, 3, 8):
+            trained.predict_outputs(trained.read(sources), num_beams=beams, batch_size=batch_size)
+    assert trained.translator._generate.tracing_count() == traces
+
+
+def _loops_run_in_python():
+    """Keras' while loop steps in Python (so `next` sees each index): JAX traces it unless jit is off."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.disable_jit()
+    return contextlib.nullcontext()
 
 
 def test_early_stopping_beam_search_matches_keras_hub_on_a_trained_model(trained):

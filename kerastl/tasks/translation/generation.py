@@ -110,7 +110,8 @@ def compiled_generation(function, model, pad_id=0, max_length=None):
       `max_length` (masked: the translations do not change), so few shapes compile.
     - PyTorch: eager under `torch.no_grad()`.
 
-    Inputs may be numpy arrays or tensors; the result is a backend tensor `(batch, length)`.
+    Inputs may be numpy arrays or tensors; the result is a backend tensor `(batch, length)`. On
+    TensorFlow the function's `tracing_count()` says how many times it has traced.
     `model` must hold every variable `function` reads.
     """
     backend = keras.backend.backend()
@@ -122,6 +123,7 @@ def compiled_generation(function, model, pad_id=0, max_length=None):
             traced.get_concrete_function(_IDS_SPEC, _MASK_SPEC, sampler, use_cache)  # one trace of any shape
             return traced(tf.cast(token_ids, tf.int32), tf.cast(padding_mask, tf.bool), sampler, use_cache)
 
+        run.tracing_count = traced.experimental_get_tracing_count
         return run
     if backend == "jax":
         import jax
