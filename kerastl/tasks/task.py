@@ -38,6 +38,7 @@ from kerastl.errors import DataError, KerastlError
 from kerastl.layers import BackboneEncoder
 from kerastl.training.precision import check_precision, keras_dtype_policy
 from kerastl.preprocessing import SpecialTokens
+from kerastl.preprocessing.length_grouped_batches import default_length_multiple
 from kerastl.preprocessing.padding import padded_batch
 from kerastl.tasks import inference, model_folder
 
@@ -134,11 +135,9 @@ class Task:
 
     def get_config(self):
         """Return the constructor arguments, enough to rebuild the task with `from_config`."""
-        return {"backbone": self.backbone, "max_length": self.max_length, "freeze": self.freeze,
-                "lora_rank": self.lora_rank, "pooling": self.pooling, "dropout": self.dropout,
-                "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
-                "warmup_ratio": self.warmup_ratio, "seed": self.seed, "precision": self.precision,
-                "pretrained_weights": self.pretrained_weights}
+        names = ("backbone", "max_length", "freeze", "lora_rank", "pooling", "dropout", "learning_rate", "weight_decay",
+                 "warmup_ratio", "seed", "precision", "pretrained_weights")
+        return {name: getattr(self, name) for name in names}
 
     # === Optional hooks ===
 
@@ -268,11 +267,11 @@ class Task:
         return inference.predict_outputs(self, records, batch_size=batch_size, **forward_options)
 
     def run_model(self, batch):
-        """The model on one batch of ragged rows (padded with `pad_id`), compiled once: the one
-        place a model runs for inference. Token-level outputs are cut to each row's length."""
+        """The model on a batch of ragged rows, compiled once: the one place a model runs for
+        inference (`inference.compiled_forward`). Token-level outputs are cut to each row's length."""
         if self._compiled_forward is None:
             self._compiled_forward = inference.compiled_forward(self.model)
-        outputs = self._compiled_forward(padded_batch(batch, self.pad_id))
+        outputs = self._compiled_forward(padded_batch(batch, self.pad_id, default_length_multiple(), self.max_length))
         lengths = batch["token_ids"].row_lengths().numpy()
         return [row[:length] if row.ndim == 2 else row for row, length in zip(outputs, lengths)]
 
