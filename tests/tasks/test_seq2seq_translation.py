@@ -1,5 +1,6 @@
 """Translation with a whole keras-hub encoder-decoder (BART, T5): its own tokenizer and decoder."""
 
+import keras
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -53,7 +54,8 @@ def test_sequences_are_packed_as_keras_hub_packs_the_family(trained):
         tokenizer=trained.tokenizer, encoder_sequence_length=TINY["max_length"],
         decoder_sequence_length=TINY["max_target_length"],
     )
-    x, y, weights = preprocessor({"encoder_text": SOURCES[:3], "decoder_text": SOURCES[:3]})
+    x, y, weights = keras.tree.map_structure(  # backend tensors -> numpy
+        keras.ops.convert_to_numpy, preprocessor({"encoder_text": SOURCES[:3], "decoder_text": SOURCES[:3]}))
     features, labels = trained.encode(trained.read(PAIRS[:3]), with_targets=True)
     for row in range(3):
         source_length = int(np.sum(x["encoder_padding_mask"][row]))

@@ -30,12 +30,12 @@ pairs = [("a man rides a bike", "ein Mann fährt Rad"), ("a dog runs", "ein Hund
          ("the red car", "das rote Auto"), ("a woman sings", "eine Frau singt")]
 sources = [source for source, _ in pairs] + ["a red dog rides", "the woman"]
 translations = {"backend": keras.backend.backend()}
-for name, backbone in backbones.items():
+for name, (backbone, learning_rate) in backbones.items():
     path = os.path.join(folder, name)
     try:
         if mode == "train":
             task = TranslationTask(backbone, max_length=16, max_target_length=10, decoder_layers=1,
-                                   decoder_heads=2, target_vocabulary_size=100, learning_rate=1e-2,
+                                   decoder_heads=2, target_vocabulary_size=100, learning_rate=learning_rate,
                                    warmup_ratio=0.0)
             task.fit(pairs * 2, epochs=1, batch_size=4, verbose=0)
             task.save(path)
@@ -71,7 +71,8 @@ def translations(tiny_backbone, tiny_family_backbone, tmp_path_factory):
     root = tmp_path_factory.mktemp("backends")
     script = root / "translate.py"
     script.write_text(SCRIPT)
-    backbones = {"warm-started": str(tiny_backbone), "bart": str(tiny_family_backbone("bart"))}
+    # Learning rates at which one epoch leaves each tiny model writing tokens (not at once its end).
+    backbones = {"warm-started": [str(tiny_backbone), 1e-2], "bart": [str(tiny_family_backbone("bart")), 3e-4]}
     folder = root / "models"
     results = {TRAINING_BACKEND: _finish(_start(script, TRAINING_BACKEND, "train", folder, root / "trained.json",
                                                 backbones), root / "trained.json")}
@@ -96,12 +97,9 @@ def _same_on_every_backend(translations, model):
 
 def test_a_warm_started_translator_saved_on_one_backend_translates_the_same_on_the_others(translations):
     trained = _same_on_every_backend(translations, "warm-started")
-    assert any(text for text, _ in trained["1"])
+    assert any(tokens for _, tokens in trained["1"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The optimizer state in model.weights.h5 is stored by variable index, and BartBackbone lists its "
-    "variables in another order on PyTorch than on TensorFlow and JAX, so loading the folder on another "
-    "of those backends fails in model_folder.load_task_folder (model weights load by path and would agree)."))
 def test_a_seq2seq_translator_saved_on_one_backend_translates_the_same_on_the_others(translations):
-    _same_on_every_backend(translations, "bart")
+    trained = _same_on_every_backend(translations, "bart")
+    assert any(tokens for _, tokens in trained["1"])
