@@ -10,10 +10,6 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-#: On JAX the source length is padded up to a multiple of this, so XLA compiles the generation
-#: loop for a few source lengths rather than one per batch.
-JAX_LENGTH_BUCKET = 16
-
 _IDS_SPEC = tf.TensorSpec([None, None], tf.int32)
 _MASK_SPEC = tf.TensorSpec([None, None], tf.bool)
 
@@ -98,7 +94,7 @@ def kept_ids(ids, decoding):
     return tf.ragged.boolean_mask(ids, kept)
 
 
-def compiled_generation(function, model, pad_id=0, max_length=None):
+def compiled_generation(function, model):
     """`function(token_ids, padding_mask, sampler, use_cache)` -> ids, compiled once per backend,
     as keras-hub's `CausalLM.make_generate_function` compiles its generation.
 
@@ -106,8 +102,8 @@ def compiled_generation(function, model, pad_id=0, max_length=None):
       and source length (an input signature of unknown dimensions). Also runs inside a serving graph.
     - JAX: `jax.jit` over a stateless call: the model's (and sampler's) variables go in as
       arguments, read through a `keras.StatelessScope`; the sampler and `use_cache` are static.
-      Sources are padded with `pad_id` to a multiple of `JAX_LENGTH_BUCKET` tokens, at most
-      `max_length` (masked: the translations do not change), so few shapes compile.
+      It compiles once per source shape: the caller pads lengths to buckets (`TranslationTask.forward`
+      as `Task.run_model` does).
     - PyTorch: eager under `torch.no_grad()`.
 
     Inputs may be numpy arrays or tensors; the result is a backend tensor `(batch, length)`. On
@@ -140,11 +136,10 @@ def compiled_generation(function, model, pad_id=0, max_length=None):
             return ids, [new if new is not None else old for new, old in zip(updated, sampler_values)]
 
         def run(token_ids, padding_mask, sampler, use_cache):
-            token_ids, padding_mask = _bucketed(np.asarray(token_ids, "int32"), np.asarray(padding_mask, bool),
-                                                pad_id, max_length)
             state = ([v.value for v in sampler.variables], [v.value for v in model.trainable_variables],
                      [v.value for v in model.non_trainable_variables])
-            ids, sampler_values = stateless(state, token_ids, padding_mask, sampler=sampler, use_cache=use_cache)
+            ids, sampler_values = stateless(state, np.asarray(token_ids, "int32"), np.asarray(padding_mask, bool),
+                                            sampler=sampler, use_cache=use_cache)
             for variable, value in zip(sampler.variables, sampler_values):
                 variable.assign(value)
             return ids
@@ -159,13 +154,3 @@ def compiled_generation(function, model, pad_id=0, max_length=None):
 
     return run
 
-
-def _bucketed(token_ids, padding_mask, pad_id, max_length):
-    """Pad sources with masked `pad_id` columns up to a multiple of `JAX_LENGTH_BUCKET`, at most `max_length`."""
-    length = token_ids.shape[1]
-    bucket = -(-length // JAX_LENGTH_BUCKET) * JAX_LENGTH_BUCKET
-    extra = max(0, min(bucket, max_length or bucket) - length)
-    if not extra:
-        return token_ids, padding_mask
-    return (np.pad(token_ids, [(0, 0), (0, extra)], constant_values=pad_id),
-            np.pad(padding_mask, [(0, 0), (0, extra)], constant_values=False))

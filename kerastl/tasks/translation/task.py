@@ -10,6 +10,7 @@ from kerastl.errors import DataError
 from kerastl.losses import SmoothedTokenCrossentropy
 from kerastl.metrics import translation_metrics
 from kerastl.options import COLUMN, TaskOption
+from kerastl.preprocessing.length_grouped_batches import default_length_multiple
 from kerastl.preprocessing.padding import padded_batch
 from kerastl.tasks.example_records import record_from_pair
 from kerastl.tasks.registry import register_task
@@ -215,7 +216,9 @@ class TranslationTask(Task):
             sampler: a keras-hub sampler to use instead of the one `num_beams` picks.
         """
         sampler = sampler if sampler is not None else self.translator.sampler(num_beams or self.num_beams)
-        inputs = {name: value.numpy() for name, value in padded_batch(batch, self.pad_id).items()}
+        # On JAX lengths are padded to buckets (masked), so few source shapes compile.
+        padded = padded_batch(batch, self.pad_id, default_length_multiple(), self.max_length)
+        inputs = {name: value.numpy() for name, value in padded.items()}
         return list(keras.ops.convert_to_numpy(self.translator.generate(inputs, sampler, use_cache)))
 
     # === Results ===

@@ -138,8 +138,7 @@ class Translator:
             use_cache: reuse attention keys and values between steps (off only to compare).
         """
         if self._generate is None or self._generate_model is not self.task.model:
-            self._generate = compiled_generation(self._generate_ids, self.task.model, pad_id=self.task.pad_id,
-                                                 max_length=self.task.max_length)
+            self._generate = compiled_generation(self._generate_ids, self.task.model)
             self._generate_model = self.task.model
         return self._generate(inputs["token_ids"], inputs["padding_mask"], sampler, use_cache)
 
