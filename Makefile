@@ -18,8 +18,8 @@ $(VENV)/.kerastl-installed: $(BIN)/python setup.cfg pyproject.toml
 
 # The test extras add the JAX and PyTorch backends. PyTorch goes first, pinned: `torch==2.13.0` is the
 # CPU build the CI machines' pip finds on their disk, where a bare `torch` range takes a CUDA build of
-# several GB; the range in `.[dev]` is then met and installs nothing more. Elsewhere pick a CPU build:
-# make test TORCH="torch --index-url https://download.pytorch.org/whl/cpu"
+# several GB; the range in `.[dev]` is then met and installs nothing more. Elsewhere pass another
+# requirement, e.g. make test TORCH="torch==2.9.1".
 TORCH ?= torch==2.13.0
 
 $(VENV)/.kerastl-dev-installed: $(VENV)/.kerastl-installed
@@ -35,7 +35,7 @@ demo: setup
 
 test: setup-dev
 	$(BIN)/python -m pip check
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -18,7 +18,6 @@ from kerastl.atomic_files import atomic_folder, check_output_folder
 from kerastl.errors import KerastlError, ModelLoadError
 from kerastl.layers import BackboneEncoder
 from kerastl.backbones.tokenizer_files import load_tokenizer, save_tokenizer
-from kerastl.training.optimizer import StepConstantsAdamW  # noqa: F401  (registered: compile configs name it)
 
 TASK_FILE = "kerastl.json"
 MODEL_CONFIG_FILE = "model.json"
@@ -49,6 +48,7 @@ def save_task_folder(task, path, overwrite=False, keep=()):
         }
         (folder / TASK_FILE).write_text(json.dumps(description, indent=2, ensure_ascii=False))
         model_config = keras.saving.serialize_keras_object(task.model)
+        model_config.pop("compile_config", None)  # `fit` compiles anew; a saved one is one backend's choices
         (folder / MODEL_CONFIG_FILE).write_text(json.dumps(model_config))
         _save_model_weights(task.model, folder / WEIGHTS_FILE)
         save_tokenizer(task.tokenizer, folder / TOKENIZER_FOLDER)
@@ -60,14 +60,16 @@ def _save_model_weights(model, path):
     (they would double the folder's size, and their order differs between Keras backends)."""
     from keras.src.saving.saving_lib import save_weights_only  # no public way to leave the optimizer out
 
-    save_weights_only(model, str(path), objects_to_skip=[model.optimizer] if model.optimizer else None)
+    optimizer = getattr(model, "optimizer", None)  # a model never compiled has none
+    save_weights_only(model, str(path), objects_to_skip=[optimizer] if optimizer else None)
 
 
 def _load_model_weights(model, path):
     """The model's weights, leaving out any optimizer state a folder of an older release holds."""
     from keras.src.saving.saving_lib import load_weights_only
 
-    load_weights_only(model, str(path), objects_to_skip=[model.optimizer] if model.optimizer else None)
+    optimizer = getattr(model, "optimizer", None)
+    load_weights_only(model, str(path), objects_to_skip=[optimizer] if optimizer else None)
 
 
 def load_task_folder(path, task_class=None):
@@ -101,6 +103,7 @@ def load_task_folder(path, task_class=None):
     _check_model_size(folder, model_config)
     try:
         # Safe mode: a model file can only name registered classes, never run stored code (lambdas).
+        model_config.pop("compile_config", None)  # older folders: their loss, optimizer and jit choice
         task.model = keras.saving.deserialize_keras_object(model_config, safe_mode=True)
         if not isinstance(task.model, keras.Model):
             raise TypeError(f"{MODEL_CONFIG_FILE} describes a {type(task.model).__name__}, not a Keras model")
