@@ -74,6 +74,7 @@ def run_benchmark(task, train_records, dev_records, args):
     return {
         "system": "kerastl",
         "task": task.name,
+        "backend": keras.backend.backend(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
         "threads": tf.config.threading.get_intra_op_parallelism_threads() or "default",

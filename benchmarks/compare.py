@@ -9,6 +9,8 @@ every round so no system always runs first):
   kerastl         benchmarks/sentiment.py or ner.py, float32
   kerastl-bf16    the same with --precision mixed_bfloat16 (Keras' mixed precision)
   kerastl-onednn  the same with --precision onednn_bfloat16 (oneDNN's matrix products in bfloat16)
+  kerastl-jax     kerastl, float32, on Keras' JAX backend (KERAS_BACKEND=jax)
+  kerastl-torch   kerastl, float32, on Keras' PyTorch backend (KERAS_BACKEND=torch)
   hf              ../shared/bench/hf_peer.py: Transformers + PyTorch, random batches
   hf-grouped      hf_peer.py --group-by-length (the Trainer's length grouping, its best CPU setting)
   keras-hub       ../shared/bench/keras_hub_peer.py: KerasHub's BertTextClassifier (sentiment only)
@@ -67,6 +69,8 @@ def system_commands(task, systems, bench, peer_interpreter, peer_backbone, passt
         "kerastl": [*kerastl, "--precision", "float32"],
         "kerastl-bf16": [*kerastl, "--precision", "mixed_bfloat16"],
         "kerastl-onednn": [*kerastl, "--precision", "onednn_bfloat16"],
+        "kerastl-jax": ["env", "KERAS_BACKEND=jax", *kerastl, "--precision", "float32"],
+        "kerastl-torch": ["env", "KERAS_BACKEND=torch", *kerastl, "--precision", "float32"],
         "hf": peer,
         "hf-grouped": [*peer, "--group-by-length"],
         "keras-hub": [sys.executable, str(bench / "keras_hub_peer.py"), task, "--backbone", peer_backbone,
@@ -110,7 +114,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("task", choices=sorted(QUALITY))
     parser.add_argument("--systems", default="kerastl,hf,hf-grouped",
-                        help="comma-separated: kerastl, kerastl-bf16, kerastl-onednn, hf, hf-grouped, keras-hub")
+                        help="comma-separated: kerastl, kerastl-bf16, kerastl-onednn, kerastl-jax, kerastl-torch, hf, "
+                             "hf-grouped, keras-hub")
     parser.add_argument("--repeats", type=int, default=3, help="rounds; each runs every system once")
     parser.add_argument("--output", help="write the runs, summaries and ratios here as JSON")
     parser.add_argument("--bench-dir", default=str(HERE.parent.parent / "shared" / "bench"),
