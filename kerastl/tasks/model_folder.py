@@ -200,6 +200,8 @@ def _check_model_size(folder, model_config):
                 _raise_too_large(folder, f"{key}={size} but the weights file holds {limit} "
                                          f"{'arrays' if key == 'num_layers' else 'values'}")
         for rows, columns in MATRIX_KEYS:
+            if (rows, columns) == ("vocabulary_size", "hidden_dim") and "embedding_dim" in sizes:
+                continue  # a factorized embedding (ALBERT): vocabulary x embedding_dim, then a projection
             if rows in sizes and columns in sizes and sizes[rows] * sizes[columns] > values:
                 _raise_too_large(folder, f"{rows}={sizes[rows]} x {columns}={sizes[columns]} is more than the "
                                          f"{values} values of the weights file")
