@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from pausing_driver import DRIVER
 
 import kerastl
 from kerastl.cli.main import cli
@@ -18,27 +19,6 @@ POSITIVE = ["a wonderful film", "great music and a fine story", "the best movie"
             "really good ending", "a great plot"]
 NEGATIVE = ["an awful film", "boring music and a dull story", "the worst movie", "i hated the actors",
             "really bad ending", "a terrible plot"]
-
-# Runs `kerastl train` in a fresh process. With --pause-at-step N it stops (sleeps) right after
-# training step N, so the test can kill it there: mid-epoch, after the checkpoint of step N - 1.
-DRIVER = """
-import sys, time
-args = sys.argv[1:]
-if args[0] == "--pause-at-step":
-    pause_at, ready_file, args = int(args[1]), args[2], args[3:]
-    from kerastl.training import StepCheckpoint
-    original = StepCheckpoint.on_train_batch_end
-
-    def pausing(self, batch, logs=None):
-        original(self, batch, logs)
-        if self.step == pause_at:
-            open(ready_file, "w").write(str(self.step))
-            time.sleep(600)
-
-    StepCheckpoint.on_train_batch_end = pausing
-from kerastl.cli.main import cli
-cli(args, prog_name="kerastl")
-"""
 
 
 def _arguments(tmp_path, backbone, output):

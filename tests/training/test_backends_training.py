@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 import pytest
+from pausing_driver import DRIVER
 
 from kerastl.testing import TOY_REVIEWS
 
@@ -68,25 +69,6 @@ facts["run"] = {"backend": summary["backend"], "kept": summary["kept_epoch"]}
 print(json.dumps(facts))
 """
 
-# `kerastl train`, pausing (to be killed) right after training step N with --pause-at-step N.
-DRIVER = """
-import sys, time
-args = sys.argv[1:]
-if args[0] == "--pause-at-step":
-    pause_at, ready_file, args = int(args[1]), args[2], args[3:]
-    from kerastl.training import StepCheckpoint
-    original = StepCheckpoint.on_train_batch_end
-
-    def pausing(self, batch, logs=None):
-        original(self, batch, logs)
-        if self.step == pause_at:
-            open(ready_file, "w").write(str(self.step))
-            time.sleep(600)
-
-    StepCheckpoint.on_train_batch_end = pausing
-from kerastl.cli.main import cli
-cli(args, prog_name="kerastl")
-"""
 
 # Two host devices: a sentiment fit with keras.distribution.DataParallel; an odd example count and
 # validation set exercise the partial batches cut to a multiple of the devices.
