@@ -75,3 +75,24 @@ def backbone_without_dropout(tiny_backbone, tmp_path_factory):
     config["config"]["dropout"] = 0.0
     (folder / "config.json").write_text(json.dumps(config))
     return folder
+
+
+@pytest.fixture
+def model_rows(monkeypatch):
+    """Rows the compiled model call ran, one count per call (`inference.compiled_forward`, what
+    `Task.run_model` calls the model through). Patch it before a task's first prediction."""
+    from kerastl.tasks import inference
+
+    rows, compiled_forward = [], inference.compiled_forward
+
+    def counting_compiled_forward(model):
+        run = compiled_forward(model)
+
+        def counting_run(batch):
+            rows.append(int(batch["token_ids"].shape[0]))
+            return run(batch)
+
+        return counting_run
+
+    monkeypatch.setattr(inference, "compiled_forward", counting_compiled_forward)
+    return rows

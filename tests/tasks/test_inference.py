@@ -6,32 +6,13 @@ import numpy as np
 import pytest
 
 from kerastl.preprocessing.word_alignment import align_words
-from kerastl.tasks import MultiLabelTask, NerTask, SentimentTask, inference
+from kerastl.tasks import MultiLabelTask, NerTask, SentimentTask
 from kerastl.training import EpochMetricsCallback
 
 REVIEWS = [("a wonderful film", "positive"), ("an awful film", "negative"), ("great music", "positive"),
            ("dull music", "negative")]
 SENTENCES = [(["John", "lives", "in", "Berlin"], ["B-PER", "O", "O", "B-LOC"]),
              (["the", "dog", "won"], ["O", "O", "O"])]
-
-
-@pytest.fixture
-def model_rows(monkeypatch):
-    """Rows the compiled model call ran, one count per call (`inference.compiled_forward`, what
-    `Task.run_model` calls the model through). Patch it before a task's first prediction."""
-    rows, compiled_forward = [], inference.compiled_forward
-
-    def counting_compiled_forward(model):
-        run = compiled_forward(model)
-
-        def counting_run(batch):
-            rows.append(int(batch["token_ids"].shape[0]))
-            return run(batch)
-
-        return counting_run
-
-    monkeypatch.setattr(inference, "compiled_forward", counting_compiled_forward)
-    return rows
 
 
 @pytest.fixture
