@@ -3,11 +3,14 @@
     python benchmarks/end_to_end.py --train ../shared/data/sst2/train.tsv --dev ../shared/data/sst2/dev.tsv \
         --limit 2000 --epochs 1 --repeats 3 --work /tmp/end-to-end --output end-to-end.json
 
-Both commands read the same random subset of --train (written to WORK as a TSV), fine-tune the
+`--systems` picks the runs: `kerastl` (on the backend of `KERAS_BACKEND`), `kerastl-tensorflow`,
+`kerastl-jax`, `kerastl-torch` (`kerastl --backend ...`) and `hf-trainer-grouped`.
+All commands read the same random subset of --train (written to WORK as a TSV), fine-tune the
 same backbone (minilm-l6; the Trainer gets its Hugging Face folder), score --dev after every epoch
 and save the model. The seconds run from starting the process to its exit, so they include
-importing the libraries and loading the backbone. The two run interleaved, the order alternating
-each round; the output has every run and each system's median, min and max.
+importing the libraries and loading the backbone. The systems run interleaved, the order rotating by one
+each round; the output has every run, each system's median, min and max, and each kerastl system's
+speed-up over the Trainer (the Trainer's median seconds over its own).
 """
 
 import argparse
@@ -69,6 +72,8 @@ def main():
     parser.add_argument("--work", required=True, help="a folder of this benchmark's own (runs are written here)")
     parser.add_argument("--output", help="write the runs and summaries here as JSON")
     parser.add_argument("--bench-dir", default=str(HERE.parent.parent / "shared" / "bench"))
+    parser.add_argument("--systems", default="kerastl,hf-trainer-grouped",
+                        help="comma-separated: kerastl, kerastl-tensorflow, kerastl-jax, kerastl-torch, hf-trainer-grouped")
     args = parser.parse_args()
     from kerastl.backbones import HUGGING_FACE_SUBFOLDER, install_backbone
 
@@ -78,21 +83,29 @@ def main():
     examples = write_subset(args.train, args.limit, args.seed, train)
     hf_folder = install_backbone("minilm-l6") / HUGGING_FACE_SUBFOLDER
     common = ["--epochs", str(args.epochs), "--batch-size", str(args.batch_size)]
-    commands = {
-        "kerastl": [sys.executable, "-m", "kerastl", "train", "sentiment", "--train", str(train),
-                    "--validation", args.dev, "--seed", str(args.seed), *common],
+    train_command = ["train", "sentiment", "--train", str(train), "--validation", args.dev, "--seed", str(args.seed),
+                     *common]
+    available = {
+        "kerastl": [sys.executable, "-m", "kerastl", *train_command],
+        **{f"kerastl-{backend}": [sys.executable, "-m", "kerastl", "--backend", backend, *train_command]
+           for backend in ("tensorflow", "jax", "torch")},
         "hf-trainer-grouped": [trainer_python(Path(args.bench_dir)), str(HERE / "hf_trainer_sentiment.py"),
                                "--train", str(train), "--dev", args.dev, "--backbone", str(hf_folder),
                                "--seed", str(args.seed), *common],
     }
+    systems = [name.strip() for name in args.systems.split(",") if name.strip()]
+    unknown = sorted(set(systems) - set(available))
+    if unknown:
+        sys.exit(f"unknown systems {unknown}; choose from {sorted(available)}")
+    commands = {name: available[name] for name in systems}
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
     runs = {name: [] for name in commands}
     for round_index in range(args.repeats):
-        for name in list(commands)[::1 if round_index % 2 == 0 else -1]:
+        for name in systems[round_index % len(systems):] + systems[:round_index % len(systems)]:
             output = work / f"{name}-run"
             shutil.rmtree(output, ignore_errors=True)
             seconds, stdout = timed([*commands[name], "--output", str(output)], env)
-            if name == "kerastl":
+            if name.startswith("kerastl"):
                 accuracy = json.loads((output / "metrics.json").read_text())["validation"]["accuracy"]
             else:
                 accuracy = last_json_line(stdout)["accuracy"]
@@ -104,10 +117,12 @@ def main():
                                  "min": min(run[figure] for run in system_runs),
                                  "max": max(run[figure] for run in system_runs)}
                         for figure in ("seconds", "accuracy")} for name, system_runs in runs.items()}
-    ratio = round(summaries["hf-trainer-grouped"]["seconds"]["median"] / summaries["kerastl"]["seconds"]["median"], 2)
+    trainer = summaries.get("hf-trainer-grouped")
+    speedups = {name: round(trainer["seconds"]["median"] / summary["seconds"]["median"], 2)
+                for name, summary in summaries.items() if trainer and name.startswith("kerastl")}
     report = {"job": f"sentiment, {examples} training examples, {args.epochs} epoch(s), validation on {args.dev}",
-              "summaries": summaries, "speedup_kerastl_over_trainer": ratio, "runs": runs}
-    print(json.dumps({"summaries": summaries, "speedup_kerastl_over_trainer": ratio}, indent=1))
+              "summaries": summaries, "speedup_over_trainer": speedups, "runs": runs}
+    print(json.dumps({"summaries": summaries, "speedup_over_trainer": speedups}, indent=1))
     if args.output:
         Path(args.output).write_text(json.dumps(report, indent=1) + "\n")
 
