@@ -1,11 +1,10 @@
 """HTML of a `ReportItem`'s sentences: entity spans as colored marks with their type, gold above predicted.
 
-Every string from the run folder (texts and types) is escaped; types pick a color from a fixed
+Every string from the run folder (texts and types) is escaped (`html_builder`); types pick a color from a fixed
 palette by their rank, never a class name or style of their own.
 """
 
-import html
-
+from kerastl.reporting.html_builder import element, join
 from kerastl.reporting.report_item import SPAN_SIDES
 
 #: Background colors of entity types, in the order of the types sorted (displaCy's first ones).
@@ -44,19 +43,19 @@ def sentences_html(sentences):
     """
     types = sorted({span[2] for sentence in sentences for side in SPAN_SIDES for span in sentence[side]})
     colors = {kind: PALETTE[rank % len(PALETTE)] for rank, kind in enumerate(types)}
-    legend = " ".join(f'<mark class="entity" style="background: {colors[kind]}">{html.escape(kind)}</mark>'
-                      for kind in types)
-    parts = [f'<div class="legend">Entity types: {legend or "(none)"} — a dashed outline marks an entity '
-             "the other line does not have (same span and type).</div>"]
+    legend = join((element("mark", kind, class_="entity", style=f"background: {colors[kind]}") for kind in types),
+                  " ")
+    parts = [element("div", "Entity types: ", legend or "(none)", " — a dashed outline marks an entity the other "
+                     "line does not have (same span and type).", class_="legend")]
     for sentence in sentences:
         sides = {side: {tuple(span) for span in sentence[side]} for side in SPAN_SIDES}
         mistakes = len(sides["gold"] ^ sides["predicted"])
-        verdict = (f'<span class="verdict wrong">{mistakes} mistake{"s" if mistakes != 1 else ""}</span>'
-                   if mistakes else '<span class="verdict">all right</span>')
+        verdict = (element("span", f'{mistakes} mistake{"s" if mistakes != 1 else ""}', class_="verdict wrong")
+                   if mistakes else element("span", "all right", class_="verdict"))
         lines = [_line(side, sentence["text"], sentence[side], colors, other=sides[_other(side)])
                  for side in SPAN_SIDES]
-        parts.append(f'<div class="sentence">{verdict}{"".join(lines)}</div>')
-    return "\n".join(parts)
+        parts.append(element("div", verdict, *lines, class_="sentence"))
+    return join(parts, "\n")
 
 
 def _other(side):
@@ -66,14 +65,14 @@ def _other(side):
 def _line(side, text, spans, colors, other):
     pieces, position = [], 0
     for start, end, kind in spans:  # sorted and not overlapping (ReportItem checks)
-        pieces.append(html.escape(text[position:start]))
+        pieces.append(text[position:start])
         pieces.append(_mark(text[start:end], kind, colors, mistake=(start, end, kind) not in other))
         position = end
-    pieces.append(html.escape(text[position:]))
-    return f'<div class="line"><span class="side">{side}</span><span class="words">{"".join(pieces)}</span></div>'
+    pieces.append(text[position:])
+    return element("div", element("span", side, class_="side"), element("span", *pieces, class_="words"),
+                   class_="line")
 
 
 def _mark(words, kind, colors, mistake):
-    extra = " mistake" if mistake else ""
-    return (f'<mark class="entity{extra}" style="background: {colors[kind]}">{html.escape(words)}'
-            f'<span class="type">{html.escape(kind)}</span></mark>')
+    return element("mark", words, element("span", kind, class_="type"),
+                   class_="entity mistake" if mistake else "entity", style=f"background: {colors[kind]}")

@@ -1,7 +1,6 @@
 """`kerastl report`: one self-contained HTML page about a training run."""
 
 import base64
-import html
 import json
 from pathlib import Path
 
@@ -9,12 +8,13 @@ from kerastl.atomic_files import atomic_file, check_output_file
 from kerastl.errors import DataError, json_type_name
 from kerastl.reporting.entity_marks import STYLE as ENTITY_STYLE
 from kerastl.reporting.entity_marks import sentences_html
+from kerastl.reporting.html_builder import Html, element, join, void_element
 from kerastl.reporting.report_item import ReportItem
 
 REPORT_FILE = "report.html"
 METRICS_FILE = "metrics.json"  # as `kerastl.training_run` writes it
 #: The tag every page carries: `kerastl report` replaces only files that hold it.
-GENERATOR = '<meta name="generator" content="kerastl report">'
+GENERATOR = Html('<meta name="generator" content="kerastl report">')
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NOT_FROM_KERASTL = "pass the --output folder of a `kerastl train` run, or train the model again"
 
@@ -78,47 +78,41 @@ def _render(folder, summary):
 
     task = summary.get("task", "?")
     metric = summary.get("main_metric")
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="en"><head><meta charset="utf-8">{GENERATOR}',
-        f"<title>kerastl run: {_text(task)} — {_text(folder.name)}</title>",
-        f"<style>{STYLE}{ENTITY_STYLE}</style></head><body>",
-        f"<h1>kerastl run: {_text(task)}</h1>",
-        f'<p class="where">{_text(folder.resolve())}</p>',
-        "<h2>Summary</h2>",
-        _table(["", ""], _summary_rows(summary), header=False),
-    ]
-    per_epoch = summary.get("per_epoch") or []
-    parts.append("<h2>Training</h2>")
-    parts.append(_image(folder, "training.png", "Loss and metric per epoch"))
+    head = element("head", void_element("meta", charset="utf-8"), GENERATOR,
+                   element("title", f"kerastl run: {task} — {folder.name}"),
+                   element("style", Html(STYLE + ENTITY_STYLE)))
+    body = [element("h1", f"kerastl run: {task}"), element("p", folder.resolve(), class_="where"),
+            element("h2", "Summary"), _table(["", ""], _summary_rows(summary), header=False),
+            element("h2", "Training"), _image(folder, "training.png", "Loss and metric per epoch")]
     sample = summary.get("train_sample_examples")
     if metric and sample:
-        parts.append(f'<p class="caption">The training curve of {_text(metric)} scores a fixed sample of {sample} '
-                     "training examples after each epoch, the same way as the validation data.</p>")
+        body.append(element("p", f"The training curve of {metric} scores a fixed sample of {sample} training "
+                                 "examples after each epoch, the same way as the validation data.", class_="caption"))
+    per_epoch = summary.get("per_epoch") or []
     if per_epoch:
-        columns, rows, best_row = _epoch_rows(per_epoch, metric, summary.get("best_epoch"))
-        parts.append(_table(columns, rows, highlight=best_row))
+        columns, rows, best_row = _epoch_rows(per_epoch, metric, summary.get("kept_epoch") or summary.get("best_epoch"))
+        body.append(_table(columns, rows, highlight=best_row))
     if summary.get("validation"):
         headline = {k: v for k, v in summary["validation"].items() if not isinstance(v, (dict, list))}
-        parts.append("<h2>Validation metrics (after the last epoch)</h2>")
-        parts.append(_table(["metric", "value"], [[k, v] for k, v in headline.items()]))
+        body.append(element("h2", "Validation metrics (after the last epoch)"))
+        body.append(_table(["metric", "value"], [[k, v] for k, v in headline.items()]))
     for item in summary.get("report_items") or []:
         item = ReportItem.from_dict(item)
-        parts.append(f"<h2>{_text(item.title)}</h2>")
+        body.append(element("h2", item.title))
         if item.image is not None:
-            parts.append(_image(folder, item.image, item.title))
+            body.append(_image(folder, item.image, item.title))
         elif item.spans is not None:
-            parts.append(sentences_html(item.spans))
+            body.append(sentences_html(item.spans))
         else:
-            parts.append(_table(item.table["columns"], item.table["rows"]))
+            body.append(_table(item.table["columns"], item.table["rows"]))
         if item.caption:
-            parts.append(f'<p class="caption">{_text(item.caption)}</p>')
+            body.append(element("p", item.caption, class_="caption"))
     config_path = folder / CONFIG_FILE
     if config_path.is_file() and _inside(folder, config_path):
-        parts.append(f"<h2>Configuration ({CONFIG_FILE})</h2>")
-        parts.append(f"<pre>{_text(config_path.read_text(encoding='utf-8'))}</pre>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+        body.append(element("h2", f"Configuration ({CONFIG_FILE})"))
+        body.append(element("pre", config_path.read_text(encoding="utf-8")))
+    page = element("html", head, element("body", join(body, "\n")), lang="en")
+    return f"<!DOCTYPE html>\n{page}\n"
 
 
 def write_html_report(folder, output=None):
@@ -158,10 +152,14 @@ def _summary_rows(summary):
     if best:
         rows.append(["best epoch", f"{best['epoch']} ({best.get('on', 'validation')} {best['metric']} "
                                    f"{_number(best['value'])})"])
+    kept = summary.get("kept_epoch")
+    if isinstance(kept, dict) and "epoch" in kept:
+        rows.append(["saved epoch", f"{kept['epoch']} ({kept.get('chosen_by', '?')})"])
     return rows
 
 
 def _epoch_rows(per_epoch, metric, best):
+    """The per-epoch table's columns and rows, and the row of the epoch `best` names (the saved one)."""
     fit_names = sorted({name for e in per_epoch for name in e.get("fit_metrics", {})})
     columns = ["epoch", "loss", "validation loss"]
     columns += [_keras_metric_title(name) for name in fit_names]
@@ -184,35 +182,32 @@ def _keras_metric_title(name):
 
 
 def _table(columns, rows, header=True, highlight=None):
-    lines = ["<table>"]
-    if header:
-        lines.append("<tr>" + "".join(f"<th>{_text(c)}</th>" for c in columns) + "</tr>")
+    lines = [element("tr", *(element("th", column) for column in columns))] if header else []
     for index, row in enumerate(rows):
-        cells = "".join(_cell(value, first=(i == 0 and not header)) for i, value in enumerate(row))
-        lines.append(f'<tr class="best">{cells}</tr>' if index == highlight else f"<tr>{cells}</tr>")
-    lines.append("</table>")
-    return "\n".join(lines)
+        cells = (_cell(value, first=(i == 0 and not header)) for i, value in enumerate(row))
+        lines.append(element("tr", *cells, class_="best" if index == highlight else None))
+    return element("table", join(lines, "\n"))
 
 
 def _cell(value, first=False):
     if first:
-        return f"<th>{_text(value)}</th>"
+        return element("th", value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'<td class="number">{_number(value)}</td>'
-    return f"<td>{_text('' if value is None else value)}</td>"
+        return element("td", _number(value), class_="number")
+    return element("td", value)
 
 
 def _image(folder, name, alt):
     """The PNG `name` of the run folder inlined; a name leading out of the folder is an error."""
     path = _run_file(folder, name)
     if not path.is_file():
-        return f'<p class="missing">({_text(name)} is missing from the run folder)</p>'
+        return element("p", f"({name} is missing from the run folder)", class_="missing")
     content = path.read_bytes()
     if not content.startswith(PNG_SIGNATURE):
         raise DataError(f"{folder / METRICS_FILE} names the report image {name!r}, which is not a PNG file",
                         fix=NOT_FROM_KERASTL)
     data = base64.b64encode(content).decode("ascii")
-    return f'<p><img alt="{_text(alt)}" src="data:image/png;base64,{data}"></p>'
+    return element("p", void_element("img", alt=alt, src=f"data:image/png;base64,{data}"))
 
 
 def _run_file(folder, name):
@@ -240,7 +235,3 @@ def _duration(seconds):
         return "?"
     minutes, seconds = divmod(float(seconds), 60)
     return f"{int(minutes)} min {seconds:.0f} s" if minutes else f"{seconds:.1f} s"
-
-
-def _text(value):
-    return html.escape(str(value))
