@@ -67,6 +67,11 @@ class TaskRegistrationError(KerastlError, ValueError):
     """A task name claimed twice, or a task class that does not fit the interface."""
 
 
+class OptionError(KerastlError, ValueError):
+    """An option out of its range or unknown to the task, whatever set it (a flag, `--set`,
+    `config.yaml`, a constructor argument, a model folder's config)."""
+
+
 class ModelLoadError(KerastlError):
     """A saved model folder that is missing, incomplete or inconsistent."""
 

@@ -28,6 +28,18 @@ TARGETS = ("task", "read")
 #: them; a test keeps the two equal), here so that building the command line imports no TensorFlow.
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "onednn_bfloat16")
 
+#: The largest values kerastl accepts, from any source; each lies far beyond any real run and
+#: keeps a typo (an extra zero, a pasted number) from becoming an overflow or an endless job.
+MAX_SEED = 2 ** 32 - 1
+MAX_EPOCHS = 100_000
+MAX_BATCH_SIZE = 65_536
+MAX_LENGTH = 65_536
+MAX_LORA_RANK = 4_096
+MAX_FROZEN_LAYERS = 1_024
+EPOCHS = click.IntRange(1, MAX_EPOCHS)
+BATCH_SIZE = click.IntRange(1, MAX_BATCH_SIZE)
+SEED = click.IntRange(0, MAX_SEED)
+
 
 @dataclass(frozen=True)
 class TaskOption:

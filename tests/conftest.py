@@ -96,3 +96,19 @@ def model_rows(monkeypatch):
 
     monkeypatch.setattr(inference, "compiled_forward", counting_compiled_forward)
     return rows
+
+
+@pytest.fixture(scope="session")
+def tiny_sentiment_folder(tiny_backbone, tmp_path_factory):
+    """A saved tiny sentiment model folder (labels negative/positive); copy it before changing it."""
+    from model_folders import save_tiny_sentiment
+
+    return save_tiny_sentiment(tiny_backbone, tmp_path_factory.mktemp("tiny-sentiment") / "model")
+
+
+@pytest.fixture
+def tiny_sentiment_copy(tiny_sentiment_folder, tmp_path):
+    """A copy of `tiny_sentiment_folder` of this test's own, to damage."""
+    import shutil
+
+    return shutil.copytree(tiny_sentiment_folder, tmp_path / "model")

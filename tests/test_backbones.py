@@ -88,3 +88,23 @@ def test_text_presets_put_the_bundled_backbone_first_in_its_family():
     assert bert[0]["name"] == "minilm-l6" and not bert[0]["needs_network"]
     assert bert[0]["parameters"] == 22_713_216
     assert [entry["parameters"] for entry in bert[1:]] == sorted(entry["parameters"] for entry in bert[1:])
+
+
+def test_a_hub_handle_that_cannot_be_fetched_is_one_clear_error(tmp_path):
+    """No network (here: a hub endpoint nothing listens on) ends in one BackboneNotFoundError, not the
+    hub client's chained tracebacks."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from kerastl.backbones import load_backbone\n"
+            "from kerastl.errors import BackboneNotFoundError\n"
+            "try:\n    load_backbone('hf://kerastl-tests/no-such-model')\n"
+            "except BackboneNotFoundError as error:\n    print(error)\n")
+    environment = dict(os.environ, HF_ENDPOINT="http://127.0.0.1:9", HF_HOME=str(tmp_path / "hf"),
+                       KAGGLEHUB_CACHE=str(tmp_path / "kaggle"))
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                               env=environment)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "The backbone 'hf://kerastl-tests/no-such-model' could not be fetched" in completed.stdout
+    assert "Fix: on a machine with network" in completed.stdout

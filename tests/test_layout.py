@@ -9,7 +9,7 @@ PACKAGE = Path(kerastl.__file__).parent
 
 #: Every top-level module or folder of kerastl, lowest first; a module may import its own layer and those below.
 LAYERS = [
-    {"errors", "atomic_files", "options"},
+    {"errors", "atomic_files", "options", "file_kinds"},
     {"backbones", "preprocessing", "data", "metrics", "tagging", "losses"},
     {"layers", "export", "reporting"},
     {"training"},

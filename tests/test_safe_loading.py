@@ -8,31 +8,18 @@ import pytest
 
 import kerastl
 from kerastl.errors import ModelLoadError
-from kerastl.tasks import SentimentTask
+from model_folders import edit_json
 
-TRAIN = [("a great film", "positive"), ("a dull film", "negative")] * 2
-
-
-@pytest.fixture(scope="module")
-def saved(tiny_backbone, tmp_path_factory):
-    task = SentimentTask(str(tiny_backbone), max_length=16)
-    task.prepare(task.read(TRAIN))  # a built model is enough: loading is what is tested
-    folder = tmp_path_factory.mktemp("safe") / "model"
-    task.save(folder)
-    return folder
 
 
 @pytest.fixture()
-def copy(saved, tmp_path):
-    folder = tmp_path / "model"
-    shutil.copytree(saved, folder)
-    return folder
+def saved(tiny_sentiment_folder):
+    return tiny_sentiment_folder
 
 
-def _edit_json(path, edit):
-    content = json.loads(path.read_text())
-    edit(content)
-    path.write_text(json.dumps(content))
+@pytest.fixture()
+def copy(tiny_sentiment_copy):
+    return tiny_sentiment_copy
 
 
 def test_untouched_folder_loads(saved):
@@ -40,13 +27,13 @@ def test_untouched_folder_loads(saved):
 
 
 def test_extra_label_does_not_match_the_head(copy):
-    _edit_json(copy / "kerastl.json", lambda d: d["config"].update(labels=["negative", "neutral", "positive"]))
+    edit_json(copy / "kerastl.json", lambda d: d["config"].update(labels=["negative", "neutral", "positive"]))
     with pytest.raises(ModelLoadError, match=r"head of 3 outputs but the model's head has 2"):
         kerastl.load(copy)
 
 
 def test_single_label_is_an_invalid_config(copy):
-    _edit_json(copy / "kerastl.json", lambda d: d["config"].update(labels=["positive"]))
+    edit_json(copy / "kerastl.json", lambda d: d["config"].update(labels=["positive"]))
     with pytest.raises(ModelLoadError, match=r"kerastl.json holds an invalid task config"):
         kerastl.load(copy)
 
@@ -57,7 +44,7 @@ def test_head_that_does_not_match_the_weights(copy):
             if layer["class_name"] == "ClassificationHead":
                 layer["config"]["num_classes"] = 5
 
-    _edit_json(copy / "model.json", widen_head)
+    edit_json(copy / "model.json", widen_head)
     with pytest.raises(ModelLoadError, match=r"cannot be loaded"):
         kerastl.load(copy)
 
@@ -83,6 +70,6 @@ def test_stored_code_is_refused_in_safe_mode(copy):
 
 
 def test_sentiment_task_class_refuses_another_tasks_folder(copy):
-    _edit_json(copy / "kerastl.json", lambda d: d.update(task="no-such-task"))
+    edit_json(copy / "kerastl.json", lambda d: d.update(task="no-such-task"))
     with pytest.raises(kerastl.KerastlError, match="no-such-task"):
         kerastl.load(copy)

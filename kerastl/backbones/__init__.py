@@ -17,11 +17,11 @@ from kerastl.backbones.bundled import (BUNDLED_BACKBONES, DEFAULT_BACKBONE, HUB_
                                        install_backbone)
 from kerastl.backbones.position_limit import check_max_length, position_limit
 from kerastl.backbones.presets import keras_hub_text_presets, text_presets
-from kerastl.backbones.resolve import backbone_architecture, load_backbone, resolve_backbone
+from kerastl.backbones.resolve import backbone_architecture, load_backbone, load_tokenizer, resolve_backbone
 
 __all__ = [
     "BUNDLED_BACKBONES", "DEFAULT_BACKBONE", "HUB_PREFIXES", "HUGGING_FACE_SUBFOLDER", "BundledBackbone",
     "available_backbones", "backbone_architecture", "bundled_backbone_dir", "cache_dir", "check_max_length",
-    "install_backbone", "keras_hub_text_presets", "load_backbone", "position_limit", "resolve_backbone",
+    "install_backbone", "keras_hub_text_presets", "load_backbone", "load_tokenizer", "position_limit", "resolve_backbone",
     "text_presets",
 ]

@@ -93,11 +93,46 @@ def load_backbone(name=DEFAULT_BACKBONE, load_weights=True, dtype=None):
 
     from kerastl.preprocessing.seed_safe_tokenizer import seed_safe
 
-    preset = resolve_backbone(name)
     options = {"dtype": dtype} if dtype is not None else {}
-    backbone = keras_hub.models.Backbone.from_preset(preset, load_weights=load_weights, **options)
-    tokenizer = seed_safe(keras_hub.tokenizers.Tokenizer.from_preset(preset))
-    return backbone, tokenizer
+
+    def load(preset):
+        backbone = keras_hub.models.Backbone.from_preset(preset, load_weights=load_weights, **options)
+        return backbone, seed_safe(keras_hub.tokenizers.Tokenizer.from_preset(preset))
+
+    return _from_preset(name, load)
+
+
+def load_tokenizer(name=DEFAULT_BACKBONE):
+    """Load a backbone's tokenizer alone (no weights), from any name `load_backbone` takes.
+
+    Example:
+
+    >>> from kerastl.backbones import load_tokenizer
+    >>> tokenizer = load_tokenizer("minilm-l6")  # doctest: +SKIP
+    """
+    import keras_hub
+
+    from kerastl.preprocessing.seed_safe_tokenizer import seed_safe
+
+    return _from_preset(name, lambda preset: seed_safe(keras_hub.tokenizers.Tokenizer.from_preset(preset)))
+
+
+def _from_preset(name, load):
+    """`load(preset)` for the preset `name` resolves to; a preset name or hub handle that cannot be
+    fetched (no network, no such model) is one `BackboneNotFoundError`."""
+    preset = resolve_backbone(name)
+    if Path(preset).is_dir():
+        return load(preset)
+    try:  # keras-hub downloads it (or finds it in its cache)
+        return load(preset)
+    except Exception as error:  # noqa: BLE001 - network and hub client errors come in many types
+        cause = str(error).splitlines()[0][:300] if str(error) else ""
+        raise BackboneNotFoundError(
+            f"The backbone '{name}' could not be fetched ({type(error).__name__}: {cause}); keras-hub downloads "
+            "preset names and hub handles, which needs the network (or its cache). Fix: on a machine with network, "
+            f"save it with keras_hub.models.Backbone.from_preset('{name}').save_to_preset(DIR) and the tokenizer "
+            "likewise, then pass --backbone DIR; or use the bundled minilm-l6."
+        ) from None
 
 
 def backbone_architecture(name):

@@ -7,6 +7,7 @@ from pathlib import Path
 import keras
 
 from kerastl.errors import ModelLoadError, json_type_name
+from kerastl.file_kinds import check_tokenizer_folder, read_model_text
 from kerastl.preprocessing.seed_safe_tokenizer import seed_safe
 
 TOKENIZER_CONFIG_FILE = "tokenizer.json"
@@ -41,6 +42,7 @@ def load_tokenizer(folder):
         if path.is_symlink():
             raise ModelLoadError(f"{path} is a symbolic link; a saved tokenizer reads its files from its own "
                                  f"folder only. Fix: {FIX}.")
+    check_tokenizer_folder(folder)
     config = _read_config(config_path)
     options = config.get("config")
     if not isinstance(options, dict):
@@ -68,10 +70,8 @@ def load_tokenizer(folder):
 
 
 def _read_config(path):
-    if not path.is_file():
-        raise ModelLoadError(f"{path} is missing. Fix: {FIX}.")
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        config = json.loads(read_model_text(path))
     except (ValueError, RecursionError) as error:
         raise ModelLoadError(f"{path} is not valid JSON ({type(error).__name__}). Fix: {FIX}.")
     if not isinstance(config, dict):

@@ -5,7 +5,7 @@ from click.core import ParameterSource
 
 from kerastl.backbones import DEFAULT_BACKBONE
 from kerastl.errors import KerastlError
-from kerastl.options import COLUMN
+from kerastl.options import BATCH_SIZE, COLUMN, EPOCHS, SEED
 
 
 def _whole_numbers(example, minimum=None):
@@ -59,14 +59,14 @@ def _one_form(ctx, single, several):
               help="Also train the first backbone's architecture from random weights.")
 @click.option("--output", type=click.Path(file_okay=False),
               help="Folder for curve.png and curve.json [default: curve-TASK].")
-@click.option("--epochs", default=3, show_default=True, type=click.IntRange(min=1))
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
+@click.option("--epochs", default=3, show_default=True, type=EPOCHS)
+@click.option("--batch-size", default=32, show_default=True, type=BATCH_SIZE)
 @click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True),
               help="Peak learning rate (default: the task's).")
 @click.option("--scratch-learning-rate", type=click.FloatRange(min=0, min_open=True),
               help="Learning rate of the from-scratch runs (default: the same as the pretrained ones).")
 @click.option("--max-length", type=click.IntRange(min=4), help="Longest token sequence (default: the task's).")
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--seeds", callback=_whole_numbers("0,1,2"),
               help="Several seeds, comma-separated: each (line, size) is trained once per seed (instead of --seed).")
 @click.option("--text-column", type=COLUMN, help="Column (name or index, -1 the last) holding the text, for tables.")

@@ -8,6 +8,7 @@ import click
 
 from kerastl.backbones import DEFAULT_BACKBONE
 from kerastl.cli.task_commands import TaskGroup, apply_settings, settings_param, short_help, task_params, task_values
+from kerastl.options import BATCH_SIZE, SEED
 
 
 def lr_find_params():
@@ -20,7 +21,7 @@ def lr_find_params():
         click.Option(["--backbone"], default=DEFAULT_BACKBONE, show_default=True, help="Backbone name or folder."),
         click.Option(["--max-length"], type=click.IntRange(min=4),
                      help="Longest token sequence (default: the task's)."),
-        click.Option(["--batch-size"], default=32, show_default=True, type=click.IntRange(min=1),
+        click.Option(["--batch-size"], default=32, show_default=True, type=BATCH_SIZE,
                      help="Examples per step: the batch size you will train with."),
         click.Option(["--steps"], default=100, show_default=True, type=click.IntRange(min=1),
                      help="The most steps to sweep over (at most one pass over --train)."),
@@ -28,7 +29,7 @@ def lr_find_params():
                      help="Learning rate of the first step."),
         click.Option(["--max-rate"], default=1.0, show_default=True, type=float,
                      help="Learning rate of the last step."),
-        click.Option(["--seed"], type=int, help="Random seed."),
+        click.Option(["--seed"], type=SEED, help="Random seed."),
         settings_param("Set any constructor (task.) or file reader (read.) option of the task, as `kerastl train`."),
         click.Option(["--overwrite"], is_flag=True,
                      help="Replace --output when it holds a finished sweep "
@@ -75,4 +76,8 @@ def _lr_find(task, given, train_path, output, backbone, max_length, batch_size, 
     click.echo(f"{len(sweep.rates)}-step sweep in {sweep.seconds:.0f} s, lowest loss at {sweep.minimum_rate:.3g}"
                f"{', stopped as the loss diverged' if sweep.stopped_early else ''}; wrote "
                f"{output}/{LR_FIND_PLOT} and {output}/{LR_FIND_JSON}. Suggested learning rate:", err=True)
+    if sweep.inconclusive_because:
+        click.echo(f"Warning: the sweep cannot tell a rate: {sweep.inconclusive_because}. Do not train at the rate "
+                   "below; set one yourself (5e-5 is the usual one for fine-tuning), or sweep more data with a "
+                   "smaller --batch-size.", err=True)
     click.echo(f"{sweep.suggestion:.3g}")

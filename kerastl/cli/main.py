@@ -1,5 +1,6 @@
 """The `kerastl` command group: built-in commands, plugin commands, one-line errors."""
 
+import errno
 import importlib.metadata
 import os
 import sys
@@ -7,9 +8,15 @@ import sys
 import click
 
 from kerastl.cli.backend_option import BACKENDS, log_to_stderr, select_backend
+from kerastl.cli.native_logs import hide_native_logs
 from kerastl.errors import KerastlError
 
 COMMAND_ENTRY_POINT_GROUP = "kerastl.commands"
+#: The longest error line printed: a message quoting a huge input (a header of 200,000 columns) is cut
+#: in the middle, keeping what went wrong and where (its start) and the fix (its end).
+MAX_ERROR_CHARACTERS = 2000
+#: Failures of a write that the user fixes on their side: a full disk or quota, a read-only file system.
+WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
 BUILT_IN_COMMANDS = {
     "backbones": "kerastl.cli.backbones_command:backbones",
     "curve": "kerastl.cli.curve_command:curve",
@@ -47,8 +54,23 @@ class KerastlGroup(click.Group):
                 select_backend(ctx.params["backend"])  # before any command imports Keras
             return super().invoke(ctx)
         except KerastlError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {_shortened(str(error))}", err=True)
             sys.exit(1)
+        except OSError as error:
+            if error.errno not in WRITE_ERRORS:
+                raise
+            where = f" ({error.filename})" if error.filename else ""
+            click.echo(f"Error: cannot write{where}: {error.strerror}. Fix: free space on that disk, or write to "
+                       "another folder (--output).", err=True)
+            sys.exit(1)
+
+
+def _shortened(message, limit=MAX_ERROR_CHARACTERS):
+    """`message` on one line of at most about `limit` characters: its start (what and where) and its end (the fix)."""
+    message = " ".join(message.split("\n"))
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit // 2]} [... {len(message) - limit:,} characters ...] {message[-limit // 2:]}"
 
 
 def _plugin_commands():
@@ -70,5 +92,6 @@ def cli(backend):
 def main():
     """Entry point of the `kerastl` console script."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter off the terminal
+    hide_native_logs()  # and the lines it writes before reading that
     log_to_stderr()  # "kerastl: Keras backend NAME" and other log lines
     cli(prog_name="kerastl")

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from kerastl.options import COLUMN
+from kerastl.options import BATCH_SIZE, COLUMN, EPOCHS, MAX_LENGTH, SEED
 
 SIZES = ("tiny", "mini", "small", "base")
 
@@ -28,12 +28,12 @@ SIZES = ("tiny", "mini", "small", "base")
 @click.option("--vocabulary-size", type=click.IntRange(min=16), help="Vocabulary size of a new backbone [default: 8000].")
 @click.option("--vocabulary-sample", default=20_000, show_default=True, type=click.IntRange(min=1),
               help="Documents (sampled from the whole corpus) a new vocabulary is learned from.")
-@click.option("--sequence-length", default=128, show_default=True, type=click.IntRange(min=8))
-@click.option("--epochs", default=3, show_default=True, type=click.IntRange(min=1),
+@click.option("--sequence-length", default=128, show_default=True, type=click.IntRange(8, MAX_LENGTH))
+@click.option("--epochs", default=3, show_default=True, type=EPOCHS,
               help="Passes over the corpus (counted in one tokenizing pass first).")
 @click.option("--steps", type=click.IntRange(min=1),
               help="Train this many steps instead of --epochs (no counting pass: for corpora too big to count).")
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
+@click.option("--batch-size", default=32, show_default=True, type=BATCH_SIZE)
 @click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True),
               help="Peak learning rate [default: 5e-4 for a new backbone, 5e-5 with --from].")
 @click.option("--shuffle-buffer", default=10_000, show_default=True, type=click.IntRange(min=1),
@@ -42,7 +42,9 @@ SIZES = ("tiny", "mini", "small", "base")
               help="Minutes of training (over all resumed runs) after which the backbone is written as it is.")
 @click.option("--checkpoint-every", default=200, show_default=True, type=click.IntRange(min=1),
               help="Steps between checkpoints; rerun the same command to continue after an interruption.")
-@click.option("--max-steps", type=click.IntRange(min=1), help="Stop this run after this many steps in total.")
+@click.option("--stop-after-steps", "--max-steps", "max_steps", type=click.IntRange(min=1),
+              help="End this run once N steps are done in all (the learning-rate schedule still spans --epochs or "
+                   "--steps); the same command run again resumes from there.")
 @click.option("--held-out", "held_out_fraction", default=0.05, show_default=True, type=click.FloatRange(0, 0.5),
               help="Share of the documents (chosen by a hash of their text) held out for the reported metric.")
 @click.option("--text-column", type=COLUMN, help="Text column (name or index, -1 the last) of table corpus files.")
@@ -52,7 +54,7 @@ SIZES = ("tiny", "mini", "small", "base")
 @click.option("--strategy", type=click.Choice(["mirrored", "multiworker"]),
               help="Train over several devices (mirrored) or workers (multiworker, from TF_CONFIG: run the same "
                    "command on every worker; only the chief writes --output).")
-@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=SEED)
 @click.option("--overwrite", is_flag=True,
               help="Replace --output when it holds a finished kerastl backbone without a checkpoint "
                    "(a folder of other files is never replaced).")

@@ -5,10 +5,12 @@ import posixpath
 import tarfile
 from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
-from kerastl.data.text_file import check_is_file, decode_utf8
+from kerastl.data.text_file import MAX_FILE_BYTES, MAX_LINE_BYTES, check_is_file, decode_utf8
 from kerastl.errors import DataError, Location
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")
+#: The largest example file (one text) kerastl reads from a class folder or archive, as a line of a data file.
+MAX_EXAMPLE_BYTES = MAX_LINE_BYTES
 LAYOUT = "ROOT/<label>/<example>.txt, e.g. aclImdb/train/pos/0_9.txt and aclImdb/train/neg/1_1.txt"
 
 
@@ -97,23 +99,36 @@ def _text_files_in_folder(folder, extensions) -> Dict[str, Callable[[], bytes]]:
 
 def _read_bytes(path):
     check_is_file(path)  # a pipe or device among the example files would block or never end
+    _check_example_size(os.path.getsize(path), Location(path))
     try:
         with open(path, "rb") as file:
-            return file.read()
+            return file.read(MAX_EXAMPLE_BYTES + 1)
     except OSError as error:
         raise DataError(f"cannot read the file: {error.strerror or error}", where=Location(path),
                         fix="check that the file is readable") from None
 
 
+def _check_example_size(size, where):
+    if size > MAX_EXAMPLE_BYTES:
+        raise DataError(f"the example file holds {size:,} bytes, more than the {MAX_EXAMPLE_BYTES:,} kerastl reads "
+                        "for one example", where=where, fix="split the text into smaller examples, or leave it out")
+
+
 def _text_files_in_archive(archive, extensions) -> Dict[str, Callable[[], bytes]]:
     """Read the example files of a tar archive in one pass; map member name to a bytes reader."""
-    files = {}
+    files, total = {}, 0
     check_is_file(archive)
     try:
         with tarfile.open(archive, "r:*") as tar:
             for member in tar:
                 name = posixpath.normpath(member.name.lstrip("/"))
                 if member.isfile() and name.lower().endswith(extensions):
+                    _check_example_size(member.size, Location(f"{archive}:{name}"))
+                    total += member.size
+                    if total > MAX_FILE_BYTES:
+                        raise DataError(f"the example files unpack to more than the {MAX_FILE_BYTES:,} bytes "
+                                        "kerastl reads", where=Location(archive),
+                                        fix="split the archive, or give a sample of it")
                     data = tar.extractfile(member).read()
                     files[name] = lambda data=data: data
     except (tarfile.TarError, EOFError, OSError) as error:

@@ -40,9 +40,24 @@ def read_records(task, source, /, **options):
     else:
         records = [task.record_from_example(example) for example in source]
         where = "the examples passed in"
+        _check_strings(records)
     if not records:
         raise DataError(f"{where} holds no examples", fix="pass a source with at least one example")
     return Records(records)
+
+
+def _check_strings(records):
+    """Every text of in-memory examples can be encoded as UTF-8 (TensorFlow's tokenizers need it)."""
+    for number, record in enumerate(records, start=1):
+        for field, value in record.items():
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    raise DataError(f"example {number}: its {field} holds {ascii(value[error.start])} at character "
+                                    f"{error.start + 1}, an unpaired surrogate that is not Unicode text",
+                                    fix="decode the text with errors='replace' (or fix its source) before passing it"
+                                    ) from None
 
 
 def _to_python(value):

@@ -8,21 +8,22 @@ handled (and reported) the same way everywhere.
 import bz2
 import gzip
 import os
-import stat
 from typing import Iterator, Tuple
 
 from kerastl.errors import DataError, Location
+from kerastl.file_kinds import irregular_kind
 
 UTF8_BOM = b"\xef\xbb\xbf"
 
 #: The largest data file kerastl reads (4 GiB): past it, reading stops with a `DataError`.
 MAX_FILE_BYTES = 4 * 1024 ** 3
 
+#: The longest line kerastl reads (16 MiB): a longer one (a file of one huge line, `/dev/zero` on
+#: standard input) is a `DataError` before it is held in memory whole.
+MAX_LINE_BYTES = 16 * 1024 ** 2
+
 #: How much of a file is looked at to tell whether its lines end in a lone CR (old Mac files).
 LINE_END_SAMPLE_BYTES = 1 << 16
-
-NOT_REGULAR = {stat.S_ISFIFO: "a named pipe (FIFO)", stat.S_ISSOCK: "a socket", stat.S_ISCHR: "a character device",
-               stat.S_ISBLK: "a block device"}
 
 #: Compressed files `read_text_lines` opens transparently, by their last extension.
 DECOMPRESSORS = {".gz": gzip.open, ".bz2": bz2.open}
@@ -70,10 +71,10 @@ def check_is_file(path) -> str:
     except OSError as error:
         raise DataError(f"cannot read the file: {error.strerror or error}", where=Location(path),
                         fix="check that the file exists and is readable") from None
-    for is_kind, kind in NOT_REGULAR.items():
-        if is_kind(mode_and_size.st_mode):
-            raise DataError(f"is {kind}, not a regular file", where=Location(path),
-                            fix="save the data to a regular file first and give its path")
+    kind = irregular_kind(mode_and_size.st_mode)
+    if kind:
+        raise DataError(f"is {kind}, not a regular file", where=Location(path),
+                        fix="save the data to a regular file first and give its path")
     _check_size(mode_and_size.st_size, path)
     return path
 
@@ -156,18 +157,7 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
     path = check_is_file(path)
     try:
         with open_data_file(path) as file:
-            read = 0
-            for number, raw in enumerate(_raw_lines(file), start=1):
-                read += len(raw)
-                _check_size(read, path)  # the file may grow while it is read
-                if number == 1 and raw.startswith(UTF8_BOM):
-                    raw = raw[len(UTF8_BOM):]
-                line = decode_utf8(raw, path, line_offset=number - 1)
-                if not keep_line_ends:
-                    line = line.rstrip("\r\n")
-                elif line.endswith("\r") and not line.endswith("\r\n"):
-                    line = line[:-1] + "\n"
-                yield number, line
+            yield from decode_lines(_raw_lines(file), path, keep_line_ends)
     except (OSError, EOFError) as error:
         compressed = compressed_extension(path)
         if compressed and not getattr(error, "strerror", None):
@@ -179,6 +169,44 @@ def read_text_lines(path, keep_line_ends: bool = False) -> Iterator[Tuple[int, s
             where=Location(path),
             fix="check that the file exists and is readable",
         ) from None
+
+
+def decode_lines(raw_lines, path, keep_line_ends=False):
+    """Yield `(line_number, line)` for byte lines, each at most `MAX_LINE_BYTES` and decoded as UTF-8
+    (a byte-order mark before the first line is dropped); `path` names their source in errors.
+
+    Raises:
+        DataError: a line is longer than `MAX_LINE_BYTES` or not UTF-8, or all together are more
+            than `MAX_FILE_BYTES`.
+    """
+    read = 0
+    for number, raw in enumerate(raw_lines, start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise DataError(f"the line is longer than the {MAX_LINE_BYTES:,} bytes kerastl reads in one line",
+                            where=Location(os.fspath(path), number),
+                            fix="split the text into lines (one example per line), or shorten it")
+        read += len(raw)
+        _check_size(read, path)  # a file may grow while it is read; a stream may never end
+        if number == 1 and raw.startswith(UTF8_BOM):
+            raw = raw[len(UTF8_BOM):]
+        line = decode_utf8(raw, path, line_offset=number - 1)
+        if not keep_line_ends:
+            line = line.rstrip("\r\n")
+        elif line.endswith("\r") and not line.endswith("\r\n"):
+            line = line[:-1] + "\n"
+        yield number, line
+
+
+def stream_lines(stream, name="<standard input>"):
+    """Yield `(line_number, line)` of a binary stream as its lines arrive, checked as `decode_lines` does.
+
+    Example:
+
+    >>> import io
+    >>> list(stream_lines(io.BytesIO(b"a good film\\nbad\\n")))
+    [(1, 'a good film'), (2, 'bad')]
+    """
+    return decode_lines(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), name)
 
 
 def compressed_extension(path):
@@ -201,11 +229,12 @@ def open_data_file(path):
 
 
 def _raw_lines(file):
-    """The byte lines of `file`: split on LF, or on CR alone when the file has no LF at all."""
+    """The byte lines of `file`: split on LF, or on CR alone when the file has no LF at all. A line
+    longer than `MAX_LINE_BYTES` is cut one byte past it (so `decode_lines` refuses it) and ends the file."""
     sample = file.read(LINE_END_SAMPLE_BYTES)
     file.seek(0)
     if b"\r" not in sample or b"\n" in sample:
-        yield from file
+        yield from iter(lambda: file.readline(MAX_LINE_BYTES + 1), b"")
         return
     rest = b""
     while True:
@@ -215,5 +244,8 @@ def _raw_lines(file):
         *lines, rest = (rest + chunk).split(b"\r")
         for line in lines:
             yield line + b"\r"
+        if len(rest) > MAX_LINE_BYTES:
+            yield rest
+            return
     if rest:
         yield rest

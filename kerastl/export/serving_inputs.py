@@ -7,6 +7,21 @@ from kerastl.preprocessing.pair_packing import pack_token_id_pairs
 from kerastl.preprocessing.special_tokens import SpecialTokens
 from kerastl.preprocessing.text_tokenization import pack_token_ids
 
+#: The longest text an export takes (100,000 bytes: a document of about 15,000 words). The work per
+#: text grows with its length (NER tags every window of a text); a longer one fails the call with an
+#: `InvalidArgumentError` that names the limit instead of taking gigabytes.
+MAX_SERVED_TEXT_BYTES = 100_000
+
+
+def bounded_texts(texts, max_bytes=MAX_SERVED_TEXT_BYTES):
+    """`texts` (a `tf.string` batch), once every text is checked to be at most `max_bytes` long."""
+    check = tf.debugging.assert_less_equal(
+        tf.strings.length(texts), tf.constant(max_bytes, tf.int32),
+        message=f"kerastl export: a text is longer than {max_bytes} bytes, the most one call takes; split it "
+                "into parts (e.g. paragraphs) and send those")
+    with tf.control_dependencies([check]):
+        return tf.identity(texts)
+
 
 def serving_inputs(tokenizer, texts, max_length):
     """Turn a `tf.string` batch into `{"token_ids", "padding_mask"}`, padded to its longest text.
@@ -31,7 +46,7 @@ def serving_inputs(tokenizer, texts, max_length):
     >>> inputs = serving_inputs(tokenizer, tf.constant(["a fine film"]), 128)  # doctest: +SKIP
     """
     special = SpecialTokens.of(tokenizer)
-    return padded_inputs(pack_token_ids(tokenizer(texts), special, max_length), special.pad)
+    return padded_inputs(pack_token_ids(tokenizer(bounded_texts(texts)), special, max_length), special.pad)
 
 
 def serving_pair_inputs(tokenizer, texts, text_pairs, max_length, with_segment_ids=False):
@@ -58,7 +73,8 @@ def serving_pair_inputs(tokenizer, texts, text_pairs, max_length, with_segment_i
     ...                              128)  # doctest: +SKIP
     """
     special = SpecialTokens.of(tokenizer)
-    token_ids, segment_ids = pack_token_id_pairs(tokenizer(texts), tokenizer(text_pairs), special, max_length)
+    token_ids, segment_ids = pack_token_id_pairs(tokenizer(bounded_texts(texts)), tokenizer(bounded_texts(text_pairs)),
+                                                 special, max_length)
     inputs = padded_inputs(token_ids, special.pad)
     if with_segment_ids:
         inputs["segment_ids"] = segment_ids.to_tensor(default_value=0, shape=tf.shape(inputs["token_ids"]))

@@ -162,15 +162,15 @@ def _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, f
                     read_options, scratch_learning_rate, log):
     from kerastl.data.records import Records
     from kerastl.reporting.main_metric import headline_metrics, main_metric_name
-    from kerastl.tasks import get_task
+    from kerastl.tasks import get_task, new_task
 
     log = log or (lambda line: print(line, flush=True))
     task_class = get_task(task_name)
     task_options = dict(task_options or {})
     read_options = dict(read_options or {})
     for backbone in dict.fromkeys(line.backbone for line in lines):  # every backbone found, before any training
-        check_max_length(task_class(backbone=backbone, **task_options))
-    reader = task_class(backbone=lines[0].backbone, **task_options)
+        check_max_length(new_task(task_class, backbone=backbone, **task_options))
+    reader = new_task(task_class, backbone=lines[0].backbone, **task_options)
     train_records = reader.read(train, **read_options)
     validation_records = reader.read(validation, **read_options)
     sizes = sorted({int(size) for size in sizes})

@@ -6,7 +6,7 @@ from pathlib import Path
 from kerastl.atomic_files import run_folder
 from kerastl.backbones import check_max_length
 from kerastl.runs.run_config import data_source_for_config
-from kerastl.tasks import get_task
+from kerastl.tasks import new_task
 from kerastl.training.lr_finder import check_sweep_settings, find_learning_rate
 
 LR_FIND_JSON = "lr_find.json"
@@ -38,7 +38,7 @@ def run_lr_find(task_name, train, output, *, task_options=None, read_options=Non
     """
     check_sweep_settings(**sweep_options)
     with run_folder(output, "lr-find", overwrite=overwrite) as folder:
-        task = get_task(task_name)(**(task_options or {}))
+        task = new_task(task_name, **(task_options or {}))
         check_max_length(task)
         sweep = find_learning_rate(task, train, read_options=read_options, **sweep_options)
         folder.start()

@@ -1,9 +1,11 @@
 """One training run, as `kerastl train` does it: read, fit, evaluate, save, record metrics."""
 
+import errno
 import importlib.util
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,10 +14,11 @@ import keras
 from kerastl.atomic_files import RUN_MARKER, run_folder
 from kerastl.backbones import check_max_length
 from kerastl.errors import KerastlError
-from kerastl.reporting import main_metric_name, plot_training
+from kerastl.reporting import headline_metrics, main_metric_name, plot_training
 from kerastl.runs.lr_find import LR_FIND_PLOT
 from kerastl.runs.run_config import CONFIG_FILE, data_source_for_config, parse_learning_rate, write_run_config
-from kerastl.tasks import get_task
+from kerastl.tasks import new_task
+from kerastl.tasks.model_folder import card_facts, write_model_card
 from kerastl.training import (EpochMetricsCallback, find_learning_rate, is_chief, read_checkpoint,
                               resolve_distribution)
 
@@ -101,7 +104,7 @@ def run_training(task_name, train, output, validation=None, task_options=None, r
         task_options["learning_rate"] = learning_rate
     strategy = resolve_distribution(distribution)  # before reading data: a multi-worker strategy comes first
     with run_folder(output, "model", overwrite=overwrite, writes=is_chief(strategy)) as folder:
-        task = get_task(task_name)(**task_options)
+        task = new_task(task_name, **task_options)
         check_max_length(task)
         training = {"early_stopping_patience": early_stopping_patience, "restore_best": restore_best,
                     "accumulate_steps": accumulate_steps, "calibrate": calibrate}
@@ -116,6 +119,10 @@ def _train(task, task_name, train, folder, validation, read_options, epochs, bat
     validation_records = task.read(validation, **read_options) if validation is not None else None
     sweep = find_learning_rate(task, train_records, batch_size=batch_size) if auto_learning_rate else None
     if sweep is not None:
+        if sweep.inconclusive_because:
+            raise KerastlError(f"--learning-rate auto: the learning-rate sweep cannot tell a rate: "
+                               f"{sweep.inconclusive_because}. Fix: set the rate yourself (--learning-rate 5e-5 is "
+                               "the usual one for fine-tuning), or sweep more data with a smaller --batch-size.")
         task.learning_rate = sweep.suggestion
     record_file = output / EPOCHS_FILE if checkpoint_every and writes else None
     epoch_metrics = EpochMetricsCallback(task, validation_records, train_records, train_sample=train_sample,
@@ -154,8 +161,10 @@ def _train(task, task_name, train, folder, validation, read_options, epochs, bat
         "best_epoch": epoch_metrics.best_epoch(),
         "learning_rate": _learning_rate_facts(task, sweep),
     }
-    if task.trainer.best_epoch is not None:
-        summary["kept_epoch"] = task.trainer.best_epoch.summary()
+    kept = task.trainer.best_epoch.summary() if task.trainer.best_epoch is not None else None
+    summary["kept_epoch"] = kept or {"epoch": len(epoch_metrics.epochs), "chosen_by": "the last epoch (no validation "
+                                     "data to compare epochs on)", "last_epoch": len(epoch_metrics.epochs),
+                                     "stopped_early": False, "why": "ran every epoch"}
     if training["accumulate_steps"] > 1:
         summary["accumulate_steps"] = training["accumulate_steps"]
     if task.calibration is not None:
@@ -174,7 +183,7 @@ def _train(task, task_name, train, folder, validation, read_options, epochs, bat
         summary["saved"] = False  # with several workers, only the chief writes the model and its files
         return summary
     # The checkpoint and the run marker stay until metrics.json is written: a kill before then reruns from them.
-    task.save(output, overwrite=True, keep=(RUN_MARKER, CHECKPOINT_FOLDER, EPOCHS_FILE, TENSORBOARD_FOLDER))
+    _save_or_rescue(task, output, keep=(RUN_MARKER, CHECKPOINT_FOLDER, EPOCHS_FILE, TENSORBOARD_FOLDER))
     write_run_config(output / CONFIG_FILE, {
         "task": task_name,
         "train": data_source_for_config(train),
@@ -195,9 +204,44 @@ def _train(task, task_name, train, folder, validation, read_options, epochs, bat
     if validation_records is not None:
         items = task.report_figures(validation_records, validation_predictions, output)
         summary["report_items"] = [item.to_dict() for item in items]
+    _write_card(task, output, summary, train, validation, batch_size)
     # The run marker goes first: from there on the folder is a finished model; then the checkpoint.
     folder.finish(METRICS_FILE, summary, leftovers=(CHECKPOINT_FOLDER, EPOCHS_FILE))
     return summary
+
+
+def _write_card(task, output, summary, train, validation, batch_size):
+    """The model card of the run's folder, with what training did and measured (`kerastl.reporting.model_card`)."""
+    facts = card_facts(task, output.name)
+    facts["train"] = {"data": data_source_for_config(train) or "examples passed in Python",
+                      "examples": summary["train_examples"], "epochs": summary["epochs"], "batch_size": batch_size,
+                      "learning_rate": task.learning_rate, "kept_epoch": summary.get("kept_epoch")}
+    if "validation" in summary:
+        note = "; scores at thresholds tuned on this data" if (summary.get("calibration") or {}).get("note") else ""
+        facts["validation"] = {"data": data_source_for_config(validation) or "examples passed in Python",
+                               "split": "validation", "examples": summary["validation_examples"], "note": note,
+                               "metrics": headline_metrics(summary["validation"])}
+    facts["calibration"] = summary.get("calibration")
+    write_model_card(output, facts)
+
+
+def _save_or_rescue(task, output, keep):
+    """Save the trained model into `output`; when its disk is full, save it into a new temporary folder
+    instead, so the training is not lost, and raise an error that names where it went."""
+    try:
+        task.save(output, overwrite=True, keep=keep)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        try:
+            rescued = Path(tempfile.mkdtemp(prefix="kerastl-rescued-")) / output.name
+            task.save(rescued)
+            kept = f"the trained model was saved to {rescued} instead (kerastl.load / kerastl predict read it)"
+        except OSError:
+            kept = ("the temporary folder is full too, so only the last checkpoint in "
+                    f"{output / CHECKPOINT_FOLDER} (if --checkpoint-every was set) holds training progress")
+        raise KerastlError(f"cannot save the model into {output}: {error.strerror}; {kept}. Fix: free space on that "
+                           "disk (or choose another --output) and train again.") from None
 
 
 def _learning_rate_facts(task, sweep):

@@ -1,12 +1,31 @@
-"""Downstream tasks, one folder each, and the registry that names them."""
+"""Downstream tasks, one folder each, and the registry that names them.
 
-from kerastl.tasks.registry import available_tasks, get_task, register_task, task_registry
-from kerastl.data.records import Records
-from kerastl.tasks.task import Task
-from kerastl.tasks.labelled_task import LabelledTask
-from kerastl.tasks.classification import ClassificationTask, MultiLabelTask, SentimentTask
-from kerastl.tasks.ner import NerTask
-from kerastl.tasks.translation import TranslationTask
+The registry is imported at once; the task classes when first used, so listing the tasks
+(`kerastl tasks`) imports neither Keras nor TensorFlow.
+"""
+
+import importlib
+
+from kerastl.tasks.registry import available_tasks, get_task, new_task, register_task, task_registry
+
+_LAZY_NAMES = {
+    "Records": "kerastl.data.records",
+    "Task": "kerastl.tasks.task",
+    "LabelledTask": "kerastl.tasks.labelled_task",
+    "ClassificationTask": "kerastl.tasks.classification",
+    "MultiLabelTask": "kerastl.tasks.classification",
+    "SentimentTask": "kerastl.tasks.classification",
+    "NerTask": "kerastl.tasks.ner",
+    "TranslationTask": "kerastl.tasks.translation",
+}
+
+
+def __getattr__(name):
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kerastl.tasks' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = ["ClassificationTask", "LabelledTask", "MultiLabelTask", "NerTask", "Records", "SentimentTask", "Task",
-           "TranslationTask", "available_tasks", "get_task", "register_task", "task_registry"]
+           "TranslationTask", "available_tasks", "get_task", "new_task", "register_task", "task_registry"]

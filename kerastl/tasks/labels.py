@@ -72,6 +72,10 @@ class LabelSet:
         return ids
 
 
+#: Longer digit strings stay text: Python refuses to convert numbers of more than 4,300 digits.
+MAX_INTEGER_LABEL_DIGITS = 100
+
+
 def normalize_label(label):
     """Turn integer-like labels into `int`, strip other strings; refuse other types.
 
@@ -91,7 +95,7 @@ def normalize_label(label):
         label = label.decode("utf-8")
     if isinstance(label, str):
         text = label.strip()
-        if INTEGER_LABEL.fullmatch(text):
+        if INTEGER_LABEL.fullmatch(text) and len(text) <= MAX_INTEGER_LABEL_DIGITS:
             return int(text.partition(".")[0])
         if not text:
             raise DataError("an empty label", fix="give every example a non-empty label")

@@ -8,6 +8,7 @@ before anything is allocated, and the head and tokenizer are checked against the
 """
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from kerastl.atomic_files import atomic_folder, check_output_folder
 from kerastl.errors import KerastlError, ModelLoadError
+from kerastl.file_kinds import check_model_file, read_model_text
 from kerastl.layers import BackboneEncoder
 from kerastl.backbones.tokenizer_files import load_tokenizer, save_tokenizer
 
@@ -24,6 +26,8 @@ MODEL_CONFIG_FILE = "model.json"
 WEIGHTS_FILE = "model.weights.h5"
 TOKENIZER_FOLDER = "tokenizer"
 FORMAT_VERSION = 1
+#: The facts `README.md`, the folder's model card, is rendered from (kept so evaluations can be added).
+CARD_FACTS_FILE = "model_card.json"
 
 
 def save_task_folder(task, path, overwrite=False, keep=()):
@@ -53,6 +57,44 @@ def save_task_folder(task, path, overwrite=False, keep=()):
         _save_model_weights(task.model, folder / WEIGHTS_FILE)
         save_tokenizer(task.tokenizer, folder / TOKENIZER_FOLDER)
         task.save_assets(folder)
+        write_model_card(folder, card_facts(task, Path(path).name))
+
+
+def card_facts(task, name):
+    """The facts of `task` its model card starts from (`kerastl.reporting.model_card`)."""
+    from kerastl.backbones import BUNDLED_BACKBONES
+
+    bundled = BUNDLED_BACKBONES.get(task.backbone)
+    return {"name": name, "task": task.name, "labels": label_names(task),
+            "backbone": task.backbone, "backbone_license": bundled.license if bundled else None,
+            "backbone_source": bundled.source if bundled else None}
+
+
+def label_names(task):
+    """The label names of a task with a label set (as strings), or None."""
+    label_set = getattr(task, "label_set", None)
+    return [str(name) for name in label_set.names] if label_set is not None else None
+
+
+def read_card_facts(folder):
+    """The facts of the card in the model folder `folder`, or None when it has none (an older folder)."""
+    path = Path(folder) / CARD_FACTS_FILE
+    try:
+        facts = json.loads(read_model_text(path))
+    except (KerastlError, ValueError):
+        return None
+    return facts if isinstance(facts, dict) and isinstance(facts.get("name"), str) else None
+
+
+def write_model_card(folder, facts):
+    """Write the card's facts (`model_card.json`) and the card (`README.md`) into `folder`, atomically."""
+    from kerastl.atomic_files import atomic_file
+    from kerastl.reporting.model_card import CARD_FILE, model_card
+
+    with atomic_file(Path(folder) / CARD_FACTS_FILE) as file:
+        file.write(json.dumps(facts, indent=1, ensure_ascii=False, default=str))
+    with atomic_file(Path(folder) / CARD_FILE) as file:
+        file.write(model_card(facts))
 
 
 def _save_model_weights(model, path):
@@ -72,16 +114,62 @@ def _load_model_weights(model, path):
     load_weights_only(model, str(path), objects_to_skip=[optimizer] if optimizer else None)
 
 
+#: How often `load_task_folder` reads a folder again that a save replaced while it was read.
+LOAD_ATTEMPTS = 10
+
+
 def load_task_folder(path, task_class=None):
     """Load the task folder `path` (see `Task.load`); `task_class` None takes the saved one.
 
+    A save replaces the whole folder in one rename, so the folder's identity (`_save_identity`)
+    names one save: it is read before and after loading, and a load that saw it change, which may
+    mix two saves' files, is done again.
+
     Raises:
         ModelLoadError: when the folder is missing, incomplete, of another task, or its head
-            does not match its label set.
+            does not match its label set; or when saves keep replacing it while it is read.
     """
+    folder = Path(path)
+    for attempt in range(LOAD_ATTEMPTS):
+        before = _save_identity(folder)
+        try:
+            task = _load_once(folder, task_class)
+        except ModelLoadError:
+            if _save_identity(folder) == before:
+                raise
+        else:
+            if _save_identity(folder) == before:
+                return task
+        time.sleep(0.1 * (attempt + 1))  # a save is being renamed into place
+    raise ModelLoadError(f"{folder} was replaced by another save {LOAD_ATTEMPTS} times while it was read. "
+                         "Fix: load it again once the process saving into it has finished.")
+
+
+def _save_identity(folder):
+    """What tells the save now at `folder` from any other, or None while there is none: the inode and
+    change time of the folder and of its description and weights (inodes alone are reused by the
+    file system once an older save is deleted; a new save's files are written at other times)."""
+    try:
+        stats = [os.stat(path) for path in (folder, folder / TASK_FILE, folder / WEIGHTS_FILE)]
+    except OSError:
+        return None
+    return tuple((status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns) for status in stats)
+
+
+def _load_once(folder, task_class):
+    """One load of `folder`; anything in it that fails in a way no check foresaw is a `ModelLoadError` too."""
+    try:
+        return _load_checked(folder, task_class)
+    except KerastlError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a model folder is untrusted input: never a traceback
+        raise ModelLoadError(f"{folder} cannot be loaded ({type(error).__name__}: {_error_summary(error)}). "
+                             "Fix: save the model again with kerastl.") from None
+
+
+def _load_checked(folder, task_class):
     from kerastl.tasks.registry import get_task
 
-    folder = Path(path)
     description = _read_task_file(folder)
     saved_class = get_task(description["task"])
     if task_class is not None and saved_class is not task_class:
@@ -101,6 +189,7 @@ def load_task_folder(path, task_class=None):
     task.tokenizer = load_tokenizer(folder / TOKENIZER_FOLDER)
     model_config = _read_json_object(folder / MODEL_CONFIG_FILE)
     _check_model_size(folder, model_config)
+    _check_lengths(folder, task, model_config)
     try:
         # Safe mode: a model file can only name registered classes, never run stored code (lambdas).
         model_config.pop("compile_config", None)  # older folders: their loss, optimizer and jit choice
@@ -122,6 +211,8 @@ def check_consistency(task, folder):
     """Check a loaded model against its saved config; raise `ModelLoadError` if they differ."""
     from kerastl.tasks.labelled_task import LabelledTask
 
+    if isinstance(task, LabelledTask) and task.label_set is None:
+        raise ModelLoadError(f"{folder}: {TASK_FILE} holds no labels for the model's head. Fix: save the model again.")
     expected = task.head_size() if isinstance(task, LabelledTask) else None
     found = _output_units(task.model)
     if expected is not None and found is not None and expected != found:
@@ -144,7 +235,7 @@ def _read_task_file(folder):
     if not folder.is_dir():
         raise ModelLoadError(f"{folder} is a file, not a model folder. Fix: pass the folder `kerastl train` wrote.")
     task_file = folder / TASK_FILE
-    if not task_file.is_file():
+    if not task_file.exists() and not task_file.is_symlink():
         raise ModelLoadError(f"{folder} holds no {TASK_FILE}, so it is not a kerastl model folder.")
     description = _read_json_object(task_file)
     if description.get("format_version") != FORMAT_VERSION or not isinstance(description.get("task"), str):
@@ -160,8 +251,8 @@ def _read_json_object(path):
     from kerastl.errors import json_type_name
 
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        content = json.loads(read_model_text(path))
+    except (json.JSONDecodeError, RecursionError) as error:
         raise ModelLoadError(f"{path} is not valid JSON ({_error_summary(error)}). Fix: save the model again.")
     except OSError as error:
         raise ModelLoadError(f"{path} cannot be read ({error.strerror or error}). Fix: save the model again.")
@@ -176,7 +267,7 @@ SIZE_KEYS = ("vocabulary_size", "hidden_dim", "intermediate_dim", "embedding_dim
              "input_dim", "output_dim", "max_sequence_length", "num_heads", "key_dim", "num_layers")
 #: Pairs of keys whose product is the size of one weight array (a token embedding, a feed-forward kernel).
 MATRIX_KEYS = (("vocabulary_size", "hidden_dim"), ("vocabulary_size", "embedding_dim"),
-               ("intermediate_dim", "hidden_dim"))
+               ("intermediate_dim", "hidden_dim"), ("hidden_dim", "hidden_dim"))
 
 
 def _check_model_size(folder, model_config):
@@ -207,10 +298,37 @@ def _check_model_size(folder, model_config):
                                          f"{values} values of the weights file")
 
 
+def _check_lengths(folder, task, model_config):
+    """Refuse a LoRA rank wider than the backbone, or a `max_length` beyond the backbone's positions."""
+    configs = list(_dicts_in(model_config))
+    widths = [config["hidden_dim"] for config in configs if isinstance(config.get("hidden_dim"), int)]
+    ranks = [config["lora_rank"] for config in configs if isinstance(config.get("lora_rank"), int)]
+    if widths and ranks and max(ranks) > max(widths):
+        _raise_too_large(folder, f"lora_rank={max(ranks)} is wider than the backbone's hidden_dim={max(widths)}")
+    encoders = [config.get("config") for config in configs if config.get("class_name") == "BackboneEncoder"]
+    positions = [_nested(encoder, "backbone", "config", "max_sequence_length") for encoder in encoders]
+    positions = [value for value in positions if isinstance(value, int)]
+    max_length = getattr(task, "max_length", None)
+    if positions and isinstance(max_length, int) and max_length > min(positions):
+        raise ModelLoadError(f"{folder / TASK_FILE}: max_length {max_length} is above the {min(positions)} positions "
+                             f"of the model's backbone in {MODEL_CONFIG_FILE}. Fix: save the model again.")
+
+
+def _nested(value, *keys):
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 def _weights_file_size(path):
-    """The number of values and of arrays in a Keras weights file, read from its metadata only."""
+    """The number of values and of arrays in a Keras weights file, read from its metadata only.
+
+    An array's stated shape is checked against the file's real size: HDF5 lets a file declare
+    arrays it does not store, and no weights file holds more values than it has bytes.
+    """
     import h5py
 
+    file_bytes = check_model_file(path)
     counts = [0, 0]
 
     def count(name, item):
@@ -224,6 +342,9 @@ def _weights_file_size(path):
     except (OSError, ValueError) as error:
         raise ModelLoadError(f"{path} is not a readable weights file ({_error_summary(error)}). "
                              "Fix: save the model again.")
+    if counts[0] > file_bytes:
+        raise ModelLoadError(f"{path} declares {counts[0]:,} values in {file_bytes:,} bytes; its arrays are not "
+                             "stored in it. Fix: save the model again.")
     return counts[0], counts[1]
 
 

@@ -15,12 +15,21 @@ Example:
 True
 """
 
+import importlib
 import importlib.metadata
 import inspect
 
 from kerastl.errors import TaskRegistrationError, UnknownTaskError
 
 ENTRY_POINT_GROUP = "kerastl.tasks"
+#: kerastl's own tasks: name -> (the module whose decorator registers it, its aliases). Listing them
+#: imports nothing; asking for one imports its module (and Keras with it).
+BUILT_IN_TASKS = {
+    "classification": ("kerastl.tasks.classification.task", ("sentiment",)),
+    "multilabel": ("kerastl.tasks.classification.multi_label_task", ("multi-label",)),
+    "ner": ("kerastl.tasks.ner.task", ()),
+    "translation": ("kerastl.tasks.translation.task", ()),
+}
 
 
 class TaskRegistry:
@@ -28,13 +37,17 @@ class TaskRegistry:
 
     Args:
         entry_point_group: the entry-point group plugins use to add tasks, or None to read none.
+        built_in: tasks known before they are imported, as `BUILT_IN_TASKS` lists them.
     """
 
-    def __init__(self, entry_point_group=ENTRY_POINT_GROUP):
+    def __init__(self, entry_point_group=ENTRY_POINT_GROUP, built_in=None):
         self.entry_point_group = entry_point_group
         self._tasks = {}
         self._aliases = {}
         self._entry_points = None
+        self._built_in = dict(built_in or {})
+        self._built_in_names = {alias: name for name, (_, aliases) in self._built_in.items()
+                                for alias in (name, *aliases)}
 
     def register(self, name, task_class=None, aliases=()):
         """Register `task_class` under `name`; without `task_class`, return a decorator.
@@ -50,6 +63,8 @@ class TaskRegistry:
         """
         if task_class is None:
             return lambda cls: self.register(name, cls, aliases)
+        for claimed in (name, *aliases):
+            self._import_built_in(claimed, unless_from=task_class.__module__)  # so a clash is seen now
         for claimed in (name, *aliases):
             if not isinstance(claimed, str) or not claimed:
                 raise TaskRegistrationError(f"A task name must be a non-empty string. Received: name={claimed!r}")
@@ -67,7 +82,15 @@ class TaskRegistry:
 
     def canonical_name(self, name):
         """The name a task is registered under, for one of its aliases (any other name unchanged)."""
-        return self._aliases.get(name, name)
+        return self._aliases.get(name) or self._built_in_names.get(name, name)
+
+    def _import_built_in(self, name, unless_from=None):
+        """Import the module of the built-in task `name` (its decorator registers it), once."""
+        canonical = self._built_in_names.get(name)
+        if canonical is not None and canonical not in self._tasks:
+            module = self._built_in[canonical][0]
+            if module != unless_from:
+                importlib.import_module(module)
 
     def get(self, name):
         """Return the task class registered as `name`, importing its plugin if needed.
@@ -76,6 +99,7 @@ class TaskRegistry:
             UnknownTaskError: when no built-in task or installed plugin has that name.
         """
         name = self.canonical_name(name)
+        self._import_built_in(name)
         if name not in self._tasks:
             entry_point = self._plugin_entry_points().get(name)
             if entry_point is not None:
@@ -101,7 +125,8 @@ class TaskRegistry:
 
     def names(self):
         """Return the sorted names of all tasks, registered or offered by an installed plugin."""
-        return sorted(set(self._tasks) | set(self._aliases) | set(self._plugin_entry_points()))
+        return sorted(set(self._tasks) | set(self._aliases) | set(self._built_in_names)
+                      | set(self._plugin_entry_points()))
 
     def find(self, name):
         """Tell where the task `name` is defined: a dict with `module`, `file`, `line`, `plugin`."""
@@ -119,7 +144,8 @@ class TaskRegistry:
         }
 
     def __contains__(self, name):
-        return self.canonical_name(name) in self._tasks or name in self._plugin_entry_points()
+        return (self.canonical_name(name) in self._tasks or name in self._built_in_names
+                or name in self._plugin_entry_points())
 
     def _plugin_entry_points(self):
         if self._entry_points is None:
@@ -143,7 +169,7 @@ def _source_file(obj):
 
 
 #: The registry kerastl and its plugins use.
-task_registry = TaskRegistry()
+task_registry = TaskRegistry(built_in=BUILT_IN_TASKS)
 
 
 def register_task(name, task_class=None, aliases=()):
@@ -162,6 +188,29 @@ def register_task(name, task_class=None, aliases=()):
 def get_task(name):
     """Return the task class registered as `name` (built in or from a plugin)."""
     return task_registry.get(name)
+
+
+def new_task(name, **options):
+    """The task registered as `name` (or the task class `name`) built with `options`, the way the
+    command line builds it from flags, `--set task.NAME=...` and `config.yaml`.
+
+    Raises:
+        OptionError: an option the task does not take, or a value its constructor refuses, named
+            in one line (a `KerastlError` the constructor raises itself passes through unchanged).
+    """
+    from kerastl.errors import KerastlError, OptionError
+
+    task_class = get_task(name) if isinstance(name, str) else name
+    try:
+        return task_class(**options)
+    except KerastlError:
+        raise
+    except TypeError as error:  # an unknown keyword, or a value of the wrong type
+        raise OptionError(f"the {task_class.name} task cannot take these options ({error}). Fix: check the "
+                          f"names and values under --set task.NAME=VALUE / task_options; "
+                          f"`kerastl train {task_class.name} --help` lists them.") from None
+    except ValueError as error:
+        raise OptionError(f"the {task_class.name} task refuses an option: {error} Fix: change that option.") from None
 
 
 def available_tasks():

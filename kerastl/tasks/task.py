@@ -34,13 +34,14 @@ import numpy as np
 
 from kerastl.backbones import DEFAULT_BACKBONE, load_backbone
 from kerastl.data.records import read_records
-from kerastl.errors import DataError, KerastlError
+from kerastl.errors import DataError, KerastlError, OptionError
 from kerastl.layers import BackboneEncoder
 from kerastl.training.precision import check_precision, keras_dtype_policy
 from kerastl.preprocessing import SpecialTokens
 from kerastl.preprocessing.length_grouped_batches import default_length_multiple
 from kerastl.preprocessing.padding import padded_batch
 from kerastl.tasks import inference, model_folder
+from kerastl.tasks.option_checks import check_shared_options
 
 
 class Task:
@@ -79,10 +80,7 @@ class Task:
     def __init__(self, backbone=DEFAULT_BACKBONE, *, max_length=128, freeze="none", lora_rank=None, pooling="auto",
                  dropout=0.1, learning_rate=5e-5, weight_decay=0.01, warmup_ratio=0.1, seed=0, precision="float32",
                  pretrained_weights=True):
-        if not isinstance(max_length, int) or max_length < 4:
-            raise ValueError(f"`max_length` must be an integer of at least 4. Received: max_length={max_length!r}")
-        if learning_rate <= 0:
-            raise ValueError(f"`learning_rate` must be positive. Received: learning_rate={learning_rate!r}")
+        check_shared_options(max_length, freeze, lora_rank, dropout, learning_rate, weight_decay, warmup_ratio, seed)
         self.backbone = str(backbone)
         self.max_length = max_length
         self.freeze = freeze
@@ -210,7 +208,9 @@ class Task:
             distribution: "mirrored", "multiworker" (reads `TF_CONFIG`), "tpu" or a
                 `tf.distribute.Strategy`; `batch_size` is then global.
             early_stopping_patience: stop after this many epochs without a better validation score.
-            restore_best: end with the best validation epoch's weights (default: with early stopping).
+            restore_best: end with the best validation epoch's weights (default: with early stopping, as
+                Keras' `EarlyStopping(restore_best_weights=...)` is off unless asked; `kerastl train` keeps the
+                best epoch whenever there is validation data).
             accumulate_steps: update the weights every this many batches, with their mean gradient.
             calibrate: let `calibrate` learn from the validation outputs; kept in `self.calibration`.
             epochs, batch_size, callbacks, verbose: as in Keras `fit`.
@@ -246,8 +246,11 @@ class Task:
         keras.utils.set_random_seed(self.seed)
         policy = keras_dtype_policy(self.precision)
         backbone, self.tokenizer = load_backbone(self.backbone, load_weights=self.pretrained_weights, dtype=policy)
-        encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank,
-                                  dtype=policy)
+        try:
+            encoder = BackboneEncoder(backbone, pooling=self.pooling, freeze=self.freeze, lora_rank=self.lora_rank,
+                                      dtype=policy)
+        except ValueError as error:  # an option the loaded backbone cannot take (more layers frozen than it has)
+            raise OptionError(f"{error} Fix: change that option for the backbone {self.backbone}.") from None
         self.model = self.build_model(encoder)
         self._compiled_forward = None
 

@@ -7,7 +7,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from kerastl.tasks.calibration import check_temperature, fit_temperature, temperature_facts
+from kerastl.export.serving_inputs import bounded_texts
+from kerastl.tasks.calibration import check_temperature, fit_temperature, keep_if_it_helps, temperature_facts
 from kerastl.errors import DataError, KerastlError
 from kerastl.layers import TokenClassificationHead, text_inputs
 from kerastl.metrics import DEFAULT_BINS, entity_metrics, negative_log_likelihood
@@ -360,8 +361,9 @@ class NerTask(LabelledTask):
                     "nll_before": None, "nll_after": None, "bins": DEFAULT_BINS, "entities": 0}
         self.temperature = fit_temperature(lambda t: _log_loss(*score_entities(t)))
         after = score_entities(self.temperature)
-        return temperature_facts(self.temperature, (scores, right, _log_loss(scores, right)),
-                                 (*after, _log_loss(*after)), entities=len(after[0]), sentences=len(records))
+        return keep_if_it_helps(self, temperature_facts(
+            self.temperature, (scores, right, _log_loss(scores, right)), (*after, _log_loss(*after)),
+            entities=len(after[0]), sentences=len(records)))
 
     def _entity_scorer(self, records, outputs):
         """A function of a temperature: `(scores, right)` of the entities `outputs` give `records`."""
@@ -443,7 +445,7 @@ class NerTask(LabelledTask):
 
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
         def serve(texts):
-            return entities_in_graph(self, texts)
+            return entities_in_graph(self, bounded_texts(texts))
 
         return serve
 

@@ -6,6 +6,7 @@ import click
 import keras
 import tensorflow as tf
 
+from kerastl.export.serving_inputs import bounded_texts
 from kerastl.errors import DataError
 from kerastl.losses import SmoothedTokenCrossentropy
 from kerastl.metrics import translation_metrics
@@ -253,7 +254,7 @@ class TranslationTask(Task):
 
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
         def serve(texts):
-            ids = translator.generate(translator.serving_inputs(texts), sampler)
+            ids = translator.generate(translator.serving_inputs(bounded_texts(texts)), sampler)
             return {"translation": translator.serving_translations(kept_ids(ids, translator.decoding))}
 
         return serve
