@@ -28,6 +28,7 @@ OUTPUT_KINDS = {
     "pretrain": ("pretrain_metrics.json", "a kerastl pretrained backbone", True),
     "curve": ("curve.json", "a kerastl learning curve", False),
     "lr-find": ("lr_find.json", "a kerastl learning-rate sweep", False),
+    "keras-hub": ("kerastl_preset.json", "a kerastl keras-hub preset export", False),
 }
 
 #: A resumable checkpoint: a folder holding one is continued by the same command, not replaced.

@@ -29,6 +29,8 @@ class BundledBackbone:
     family: str = "bert"
     backbone_class: str = "BertBackbone"
     parameter_count: int = 0
+    license: str = "unknown"
+    source: str = ""
 
 
 BUNDLED_BACKBONES = {
@@ -42,6 +44,8 @@ BUNDLED_BACKBONES = {
         family="bert",
         backbone_class="BertBackbone",
         parameter_count=22_713_216,
+        license="apache-2.0",
+        source="sentence-transformers/all-MiniLM-L6-v2",
     ),
 }
 

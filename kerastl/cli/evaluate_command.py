@@ -14,6 +14,7 @@ import click
 
 from kerastl.cli.task_commands import (TaskGroup, settings_param, short_help, task_class_or_none, task_params,
                                        task_values)
+from kerastl.options import BATCH_SIZE
 
 #: The file of a model folder that names its task (`kerastl.tasks.model_folder.TASK_FILE`).
 TASK_FILE = "kerastl.json"
@@ -46,7 +47,9 @@ def evaluate_params():
     return [
         click.Argument(["model"], type=click.Path()),
         click.Option(["--data"], required=True, help="Labeled data: a file, folder, or tfds:NAME[:SPLIT]."),
-        click.Option(["--batch-size"], default=64, show_default=True, type=click.IntRange(min=1)),
+        click.Option(["--batch-size"], default=64, show_default=True, type=BATCH_SIZE),
+        click.Option(["--update-card"], is_flag=True,
+                     help="Add these scores to the model card (MODEL/README.md), replacing earlier ones on --data."),
         settings_param("Set any file reader option of the task (e.g. --set read.text_column=review); values are "
                        "YAML. The task's constructor options (task.NAME) are those the model was saved with.",
                        metavar="read.NAME=VALUE"),
@@ -72,7 +75,7 @@ evaluate = EvaluateGroup(
     epilog="Each task adds reader options of its own: kerastl evaluate TASK --help lists them.")
 
 
-def _evaluate(task_class, read_options, model, data, batch_size, settings):
+def _evaluate(task_class, read_options, model, data, batch_size, settings, update_card):
     import kerastl
     from kerastl.cli.backend_option import log_backend
 
@@ -84,4 +87,21 @@ def _evaluate(task_class, read_options, model, data, batch_size, settings):
                                      "it takes reader options only (--set read.NAME=VALUE).", param_hint="--set")
     read_options = {**read_options, **{name: value for _, name, value in settings}}
     task = task_class.load(model) if task_class is not None else kerastl.load(model)
-    click.echo(json.dumps(task.evaluate(data, batch_size=batch_size, **read_options), indent=2, ensure_ascii=False))
+    metrics = task.evaluate(data, batch_size=batch_size, **read_options)
+    click.echo(json.dumps(metrics, indent=2, ensure_ascii=False))
+    if update_card:
+        _update_card(task, model, data, metrics)
+
+
+def _update_card(task, model, data, metrics):
+    """Put the scores on `data` into the model card of the folder `model` (replacing those on the same data)."""
+    from kerastl.reporting import headline_metrics
+    from kerastl.runs.run_config import data_source_for_config
+    from kerastl.tasks.model_folder import card_facts, read_card_facts, write_model_card
+
+    facts = read_card_facts(model) or card_facts(task, Path(model).name)
+    source = data_source_for_config(data) or str(data)
+    kept = [entry for entry in facts.get("evaluations") or [] if entry.get("data") != source]
+    facts["evaluations"] = kept + [{"data": source, "examples": metrics.get("examples", "?"),
+                                    "metrics": headline_metrics(metrics)}]
+    write_model_card(model, facts)
