@@ -9,7 +9,14 @@ Example:
 >>> kerastl.load("my-model").predict(["A gripping, beautiful film."])  # doctest: +SKIP
 """
 
+import sys as _sys
+
 __version__ = "0.1.0"
+
+if "keras" in _sys.modules:
+    # A Keras user's program: register kerastl's layers now, so `keras.saving.load_model` reads a
+    # `.keras` file that holds them. (Without Keras loaded, `import kerastl` stays light.)
+    import kerastl.layers  # noqa: F401,E402
 
 # Public names are imported on first use, so `import kerastl` and `kerastl --help` stay fast and
 # TensorFlow loads only when a task or layer is needed.
