@@ -52,6 +52,19 @@ class TaskGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
+def task_defaults(task_class):
+    """The default values of `task_class`' constructor arguments (its own and `Task`'s), by name."""
+    import inspect
+
+    defaults = {}
+    for cls in reversed(getattr(task_class, "__mro__", ())):
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            defaults.update({name: parameter.default for name, parameter in inspect.signature(init).parameters.items()
+                             if parameter.default is not inspect.Parameter.empty})
+    return defaults
+
+
 def task_class_or_none(name):
     """The task class registered as `name`, or None."""
     from kerastl.errors import KerastlError

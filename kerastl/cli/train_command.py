@@ -8,13 +8,16 @@ task.NAME=VALUE` / `--set read.NAME=VALUE` reaches any constructor or reader opt
 """
 
 import json
+import sys
+from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
 from kerastl.backbones import DEFAULT_BACKBONE
-from kerastl.cli.task_commands import TaskGroup, apply_settings, settings_param, short_help, task_params, task_values
-from kerastl.options import FREEZE, PRECISIONS
+from kerastl.cli.task_commands import (TaskGroup, apply_settings, settings_param, short_help, task_defaults, task_params,
+                                       task_values)
+from kerastl.options import BATCH_SIZE, EPOCHS, FREEZE, PRECISIONS, SEED
 
 MISSING_TASK = ("Missing argument 'TASK' (give it first: kerastl train TASK [OPTIONS], "
                 "or pass a --config file that has it).")
@@ -61,8 +64,9 @@ def _config_task(args):
     return None
 
 
-def train_params():
-    """The options every task's `kerastl train TASK` command has."""
+def train_params(task_class=None):
+    """The options every task's `kerastl train TASK` command has (their help names `task_class`' defaults)."""
+    defaults = task_defaults(task_class)
     return [
         click.Option(["--config", "config_path"], type=click.Path(dir_okay=False),
                      help="A config.yaml of an earlier run to run again; flags given here override its values "
@@ -73,16 +77,16 @@ def train_params():
         click.Option(["--output"], type=click.Path(file_okay=False),
                      help="Folder for the trained model, metrics.json, config.yaml and plots."),
         click.Option(["--backbone"], default=DEFAULT_BACKBONE, show_default=True, help="Backbone name or folder."),
-        click.Option(["--epochs"], default=3, show_default=True, type=click.IntRange(min=1)),
-        click.Option(["--batch-size"], default=32, show_default=True, type=click.IntRange(min=1)),
+        click.Option(["--epochs"], default=3, show_default=True, type=EPOCHS),
+        click.Option(["--batch-size"], default=32, show_default=True, type=BATCH_SIZE),
         click.Option(["--learning-rate"], type=LearningRateType(),
-                     help="Peak learning rate (default: the task's), or 'auto': a short sweep on --train first picks "
-                          "it (as `kerastl lr-find`; OUTPUT/lr_find.png shows it)."),
+                     help=f"Peak learning rate (default: the task's, {defaults.get('learning_rate', '?')}), or 'auto': "
+                          "a short sweep on --train first picks it (as `kerastl lr-find`; OUTPUT/lr_find.png shows it)."),
         click.Option(["--max-length"], type=click.IntRange(min=4),
-                     help="Longest token sequence (default: the task's)."),
+                     help=f"Longest token sequence (default: the task's, {defaults.get('max_length', '?')})."),
         click.Option(["--freeze"], type=FREEZE, help="'none', 'all', or how many bottom transformer layers to freeze."),
         click.Option(["--lora-rank"], type=click.IntRange(min=1), help="Train low-rank adapters of this rank instead."),
-        click.Option(["--seed"], type=int, help="Random seed."),
+        click.Option(["--seed"], type=SEED, help="Random seed."),
         click.Option(["--precision"], type=click.Choice(PRECISIONS),
                      help="Numeric precision of the backbone (default: the task's): 'mixed_bfloat16' computes its "
                           "layers in bfloat16, 'onednn_bfloat16' only its matrix products (on the CPU, the model "
@@ -101,8 +105,8 @@ def train_params():
                      help="Stop after N epochs without a better validation score (the task's metric) and keep the "
                           "best epoch's weights."),
         click.Option(["--restore-best/--keep-last"], default=None,
-                     help="Save the best validation epoch's weights (default with --early-stopping-patience) or the "
-                          "last epoch's (default otherwise)."),
+                     help="Save the best validation epoch's weights (the default with --validation) or the last "
+                          "epoch's (the default without)."),
         click.Option(["--accumulate-steps"], type=click.IntRange(min=1),
                      help="Update every N batches with their mean gradient: an effective batch of N x --batch-size "
                           "at the memory of one batch."),
@@ -122,7 +126,8 @@ def train_command(name, task_class):
         _train(click.get_current_context(), name, task_values(task_class, values), **values)
 
     return click.Command(
-        name, callback=callback, params=train_params() + task_params(task_class), short_help=short_help(task_class),
+        name, callback=callback, params=train_params(task_class) + task_params(task_class),
+        short_help=short_help(task_class),
         help=f"Fine-tune the '{name}' task on --train and save the model in --output.\n\n"
              "With --config FILE (the config.yaml of an earlier run), --train and --output may come from the file; "
              "flags given here override its values.")
@@ -158,6 +163,8 @@ def _train(ctx, task, given, config_path, train_path, validation_path, output, b
                             ("early_stopping_patience", early_stopping_patience), ("restore_best", restore_best),
                             ("accumulate_steps", accumulate_steps), ("calibrate", calibrate))
     )
+    if restore_best is None and validation_path:
+        restore_best = True  # save the best validation epoch, as the summary line reports it (--keep-last: the last)
     task_options = dict(config.get("task_options") or {})
     if config.get("seed") is not None:
         task_options["seed"] = config["seed"]
@@ -169,19 +176,45 @@ def _train(ctx, task, given, config_path, train_path, validation_path, output, b
     task_options.update(given["task"])
     read_options = {**(config.get("read_options") or {}), **given["read"]}
     apply_settings(settings, task_options, read_options)
-    summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
-                           read_options=read_options, epochs=epochs, batch_size=batch_size, tensorboard=tensorboard,
-                           checkpoint_every=checkpoint_every, distribution=strategy, overwrite=overwrite,
-                           early_stopping_patience=early_stopping_patience, restore_best=restore_best,
-                           accumulate_steps=accumulate_steps or 1, calibrate=calibrate,
-                           learning_rate="auto" if learning_rate == "auto" else None)
+    try:
+        summary = run_training(task, train_path, output, validation=validation_path, task_options=task_options,
+                               read_options=read_options, epochs=epochs, batch_size=batch_size,
+                               tensorboard=tensorboard, checkpoint_every=checkpoint_every, distribution=strategy,
+                               overwrite=overwrite, early_stopping_patience=early_stopping_patience,
+                               restore_best=restore_best, accumulate_steps=accumulate_steps or 1, calibrate=calibrate,
+                               learning_rate="auto" if learning_rate == "auto" else None)
+    except KeyboardInterrupt:
+        click.echo(_interrupted(output, checkpoint_every), err=True)
+        sys.exit(130)  # the shell's code for a command ended by Ctrl-C
     if summary.get("learning_rate", {}).get("auto"):
         found = summary["learning_rate"]
         click.echo(f"Learning rate {found['used']:.3g}: suggested by a {found['steps']}-step sweep "
                    f"of {found['seconds']:.0f} s ({output}/{found['plot']})")
     if "validation" in summary:
         click.echo(json.dumps(_headline(summary["validation"]), indent=2))
+    calibration = summary.get("calibration") or {}
+    if calibration.get("note") or calibration.get("why"):
+        click.echo(f"Calibration: {calibration.get('note') or calibration.get('why')}.")
     click.echo(summary_line(summary, output))
+
+
+def _interrupted(output, checkpoint_every):
+    """What an interrupted `kerastl train` kept in `output`, and how to go on."""
+    from kerastl.runs.train import CHECKPOINT_FOLDER
+    from kerastl.training import read_checkpoint
+
+    try:
+        state = read_checkpoint(Path(output) / CHECKPOINT_FOLDER)
+    except Exception:  # noqa: BLE001 - a torn checkpoint is reported by the resume, not here
+        state = None
+    if state and state.get("step"):
+        return (f"Interrupted. Kept: the checkpoint of step {state['step']} in {output}/{CHECKPOINT_FOLDER}. "
+                "Run the same command again to resume from it.")
+    if not checkpoint_every:
+        return ("Interrupted: nothing was kept (--checkpoint-every 0 turns checkpoints off). Run the same command "
+                "again to start over; --checkpoint-every N keeps a checkpoint every N steps and at each epoch's end.")
+    return (f"Interrupted before the first checkpoint (every {checkpoint_every} steps and at the end of each epoch): "
+            "nothing was kept. Run the same command again to start over; a smaller --checkpoint-every keeps more.")
 
 
 def _on_command_line(ctx, name):

@@ -77,10 +77,13 @@ def reliability_report_items(calibration, folder, answers="answers"):
         return []
     plot_reliability(calibration["reliability"]["before"], calibration["reliability"]["after"],
                      Path(folder) / RELIABILITY_PLOT_FILE, title="Reliability diagram (validation)")
+    fitted = calibration.get("fitted_temperature", calibration["temperature"])
     caption = (f"Accuracy of the {answers} in {calibration['bins']} confidence bins, before and after temperature "
-               f"scaling (T = {calibration['temperature']:.3f}); expected calibration error "
+               f"scaling (T = {fitted:.3f}); expected calibration error "
                f"{calibration['ece_before']:.4f} -> {calibration['ece_after']:.4f}, NLL "
                f"{calibration['nll_before']:.4f} -> {calibration['nll_after']:.4f}.")
+    if calibration.get("kept") is False:
+        caption += " The temperature was not kept (it raised the calibration error): the model scores at T = 1."
     return [ReportItem("Calibration (reliability diagram)", image=RELIABILITY_PLOT_FILE, caption=caption)]
 
 

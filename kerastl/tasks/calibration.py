@@ -157,3 +157,24 @@ def temperature_facts(temperature, before, after, num_bins=DEFAULT_BINS, **extra
         "reliability": {"before": reliability_bins(confidences_before, correct_before, num_bins),
                         "after": reliability_bins(confidences_after, correct_after, num_bins)},
     }
+
+
+def keep_if_it_helps(task, facts):
+    """Keep the temperature `task.calibrate` just fitted only when it also lowers the expected
+    calibration error; else put temperature 1 back. The fit minimizes the negative log-likelihood,
+    which can fall while the error users read (ECE) rises a little: a calibration that makes
+    scores less reliable by that measure is not kept.
+
+    Args:
+        task: the task whose `temperature` was just set to `facts["temperature"]`.
+        facts: `temperature_facts` of that fit.
+
+    Returns:
+        `facts` with `kept` (bool), and when not kept `fitted_temperature` and `temperature` 1.
+    """
+    if facts.get("ece_after") is None or facts["ece_after"] <= facts["ece_before"]:
+        return {**facts, "kept": True}
+    task.temperature = 1.0
+    return {**facts, "kept": False, "fitted_temperature": facts["temperature"], "temperature": 1.0,
+            "why": "the fitted temperature lowered the NLL but raised the expected calibration error, so the "
+                   "model's own scores (temperature 1) were kept"}

@@ -14,6 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from kerastl.tasks.pass_progress import PassProgress
 from kerastl.training.precision import precision_scope
 
 
@@ -22,7 +23,8 @@ def predict_outputs(task, records, batch_size=64, **forward_options):
 
     Rows (`task.encode(records, with_targets=False)`) are sorted from shortest to longest (so a
     batch carries little padding), cut into batches of `batch_size`, and each batch's outputs go
-    back to their records' positions.
+    back to their records' positions. A pass longer than a few seconds shows its progress on
+    standard error (`PassProgress`).
 
     Args:
         task: a `kerastl.tasks.Task` with a model.
@@ -37,11 +39,14 @@ def predict_outputs(task, records, batch_size=64, **forward_options):
         features = task.encode(records, with_targets=False)[0]
         order = np.argsort(_row_lengths(features), kind="stable")
         outputs = [None] * len(order)
+        progress = PassProgress(len(order), "examples")
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             batch = {name: tf.gather(value, rows) for name, value in features.items()}
             for index, output in zip(rows, task.forward(batch, **forward_options)):
                 outputs[index] = output
+            progress.update(start + len(rows))
+        progress.close()
         return outputs
 
 

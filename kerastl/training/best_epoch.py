@@ -72,13 +72,16 @@ class BestEpoch(keras.callbacks.Callback):
             model.set_weights(self.best_weights)
 
     def summary(self):
-        """The kept epoch and why training ended, JSON-ready."""
+        """The epoch whose weights the model ends with (the best one, or the last with `restore_best`
+        False), the best epoch, and why training ended, JSON-ready."""
         if self.best_epoch is None:
             return None
         ended = (f"stopped early: no better validation {self.metric} in the {self.patience} epochs after epoch "
                  f"{self.best_epoch}" if self.stopped else "ran every epoch")
-        return {"epoch": self.best_epoch, "metric": self.metric, "value": self.best_value,
-                "last_epoch": self.last_epoch, "stopped_early": self.stopped, "why": ended}
+        kept = self.best_epoch if self.restore_best else self.last_epoch
+        chosen_by = f"the best validation {self.metric}" if self.restore_best else "the last epoch (--keep-last)"
+        return {"epoch": kept, "chosen_by": chosen_by, "best_epoch": self.best_epoch, "metric": self.metric,
+                "value": self.best_value, "last_epoch": self.last_epoch, "stopped_early": self.stopped, "why": ended}
 
     def write_into(self, folder):
         """Write the state and the best weights into a checkpoint folder being written

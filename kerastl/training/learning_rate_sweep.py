@@ -8,6 +8,9 @@ from kerastl.atomic_files import atomic_file
 #: How the suggestion is made, in words (kept in `to_dict()`).
 SUGGESTION_RULE = ("the rate of the lowest smoothed loss after the first tenth of the steps, / 10 "
                    "(fastai's 'minimum')")
+#: The fewest steps whose curve can show a minimum: a sweep of fewer spans decades in a handful of
+#: noisy batches (10 steps over seven decades put 300 examples' suggestion at the range's floor).
+MIN_CONCLUSIVE_STEPS = 30
 LOSS_COLOR = "#1f77b4"
 SUGGESTION_COLOR = "#d62728"
 
@@ -57,6 +60,16 @@ class LearningRateSweep:
         return min(range(start, len(self.losses)), key=self.losses.__getitem__)
 
     @property
+    def inconclusive_because(self):
+        """Why the sweep cannot tell a rate (its suggestion is not to be trusted), or None when it can."""
+        if len(self.rates) < MIN_CONCLUSIVE_STEPS:
+            return (f"it took {len(self.rates)} steps, and a curve of fewer than {MIN_CONCLUSIVE_STEPS} shows no "
+                    "minimum to read a rate from")
+        if self.minimum_index <= min(self.planned_steps // 10, len(self.losses) - 1):
+            return "the loss never fell below its level at the first rates it counts, so no rate made it fall"
+        return None
+
+    @property
     def minimum_rate(self):
         """The rate of the step with the lowest smoothed loss (`minimum_index`)."""
         return self.rates[self.minimum_index]
@@ -76,6 +89,7 @@ class LearningRateSweep:
         return {
             "suggested": self.suggestion,
             "rule": self.rule,
+            "inconclusive_because": self.inconclusive_because,
             "minimum_rate": self.minimum_rate,
             "min_rate": self.min_rate,
             "max_rate": self.max_rate,

@@ -68,16 +68,34 @@ def test_lr_find_refuses_bad_rates(tmp_path, train_file, rates):
 def test_train_with_auto_learning_rate_trains_with_the_suggestion(tmp_path, train_file, tiny_backbone):
     output = tmp_path / "model"
     result = invoke("train", "sentiment", "--train", train_file, "--validation", train_file, "--text-column",
-                    "sentence", "--backbone", tiny_backbone, "--max-length", 16, "--batch-size", 4, "--epochs", 1,
+                    "sentence", "--backbone", tiny_backbone, "--max-length", 16, "--batch-size", 1, "--epochs", 1,
                     "--learning-rate", "auto", "--output", output)
     assert result.exit_code == 0, result.output
     found = json.loads((output / "metrics.json").read_text())["learning_rate"]
     assert found["auto"] is True and found["used"] == found["suggested"]
-    assert found["min_rate"] <= found["suggested"] <= found["max_rate"] and found["steps"] == 10
+    assert found["min_rate"] <= found["suggested"] <= found["max_rate"] and found["planned_steps"] == 40
+    assert 30 <= found["steps"] <= 40  # it stops once the loss diverges
+    assert found["inconclusive_because"] is None
     assert (output / "lr_find.png").read_bytes().startswith(b"\x89PNG")
     config = yaml.safe_load((output / "config.yaml").read_text())
     assert config["task_options"]["learning_rate"] == found["used"]  # running it again needs no sweep
     assert f"Learning rate {found['used']:.3g}" in result.output
+
+
+def test_auto_learning_rate_refuses_a_sweep_too_short_to_tell(tmp_path, train_file, tiny_backbone):
+    """40 examples in batches of 4 sweep 10 steps over seven decades: no rate can be read from that."""
+    result = invoke("train", "sentiment", "--train", train_file, "--text-column", "sentence", "--backbone",
+                    tiny_backbone, "--max-length", 16, "--batch-size", 4, "--epochs", 1, "--learning-rate", "auto",
+                    "--output", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "the learning-rate sweep cannot tell a rate: it took 10 steps" in result.output
+    assert "--learning-rate 5e-5" in result.output
+
+
+def test_lr_find_warns_when_its_sweep_cannot_tell(tmp_path, train_file, tiny_backbone):
+    result = invoke("lr-find", "sentiment", "--train", train_file, "--backbone", tiny_backbone, "--batch-size", 4,
+                    "--steps", 10, "--max-length", 16, "--text-column", "sentence", "--output", tmp_path / "sweep")
+    assert result.exit_code == 0 and "Warning: the sweep cannot tell a rate" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "0", "nan"])

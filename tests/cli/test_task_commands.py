@@ -65,6 +65,7 @@ def swept(monkeypatch):
 
     class Sweep:
         rates, seconds, minimum_rate, stopped_early, suggestion = [1e-5, 1e-4], 0.0, 1e-4, False, 1e-5
+        inconclusive_because = None
 
     def fake_run_lr_find(task_name, train, output, **options):
         calls.append(dict(options, task_name=task_name, train=train, output=output))

@@ -48,3 +48,17 @@ def test_temperature_must_be_a_positive_number(value):
     with pytest.raises(ValueError, match="`temperature` must be a positive number"):
         check_temperature(value)
     assert check_temperature(2) == 2.0
+
+
+def test_a_temperature_that_raises_the_calibration_error_is_not_kept():
+    from types import SimpleNamespace
+
+    from kerastl.tasks.calibration import keep_if_it_helps
+
+    task = SimpleNamespace(temperature=1.7)
+    worse = keep_if_it_helps(task, {"temperature": 1.7, "ece_before": 0.0932, "ece_after": 0.0962})
+    assert task.temperature == 1.0 and worse["kept"] is False
+    assert worse["temperature"] == 1.0 and worse["fitted_temperature"] == 1.7 and "raised" in worse["why"]
+    task.temperature = 1.7
+    better = keep_if_it_helps(task, {"temperature": 1.7, "ece_before": 0.0962, "ece_after": 0.0932})
+    assert task.temperature == 1.7 and better["kept"] is True and better["temperature"] == 1.7

@@ -4,6 +4,7 @@ import keras
 import keras_hub
 import numpy as np
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import kerastl
@@ -155,6 +156,9 @@ def test_cli_trains_on_aligned_files_and_predicts(tmp_path):
         "--backbone", str(backbone), "--epochs", "1", "--batch-size", "4", "--output", str(tmp_path / "model"),
     ])
     assert result.exit_code == 0, result.output
+    config = yaml.safe_load((tmp_path / "model" / "config.yaml").read_text())  # what `train --config` runs again
+    assert config["train"] == str((tmp_path / "train").resolve())
+    assert config["read_options"] == {"source": "en", "target": "de"}
     result = runner.invoke(cli, ["predict", str(tmp_path / "model"), "A man is riding a bike."])
     assert result.exit_code == 0, result.output
     assert result.output.rstrip("\n").endswith("\tA man is riding a bike.")

@@ -107,6 +107,17 @@ def test_summary_line():
                                             "best epoch 1: validation f1 0.5000; saved to out")
 
 
+def test_the_summary_line_names_the_epoch_saved_when_it_is_not_the_best():
+    summary = {"task": "sentiment", "train_examples": 300, "train_seconds": 30.0, "epochs": 2,
+               "best_epoch": {"epoch": 1, "metric": "accuracy", "value": 0.64, "on": "validation"},
+               "kept_epoch": {"epoch": 2, "chosen_by": "the last epoch (--keep-last)", "best_epoch": 1,
+                              "last_epoch": 2, "stopped_early": False}}
+    assert summary_line(summary, "my-model").endswith(
+        "best epoch 1: validation accuracy 0.6400; saved epoch 2 (the last epoch (--keep-last)) to my-model")
+    summary["kept_epoch"].update(epoch=1, chosen_by="the best validation accuracy")
+    assert summary_line(summary, "my-model").endswith("validation accuracy 0.6400; saved that epoch to my-model")
+
+
 def test_a_resumed_run_takes_back_the_epochs_its_checkpoint_covers(tmp_path):
     record = tmp_path / "checkpoint_epochs.json"
     first = EpochMetricsCallback(FakeTask(), validation_records=[{}] * 3, verbose=False, record_file=record)

@@ -91,6 +91,20 @@ def test_the_rule_takes_the_lowest_loss_after_the_first_tenth_and_stays_in_range
     assert rising.minimum_index == 2 and rising.suggestion == slow[0]  # a tenth of slow[2] is below the range
 
 
+def test_a_sweep_that_cannot_tell_says_why():
+    rates = [10.0 ** (i / 5 - 7) for i in range(40)]
+    falling = [1.0 - 0.01 * i for i in range(30)] + [2.0] * 10
+    readable = LearningRateSweep(rates=rates, losses=falling, raw_losses=falling, min_rate=rates[0],
+                                 max_rate=rates[-1], planned_steps=40, batch_size=8)
+    assert readable.inconclusive_because is None and readable.to_dict()["inconclusive_because"] is None
+    short = LearningRateSweep(rates=rates[:10], losses=falling[:10], raw_losses=falling[:10], min_rate=rates[0],
+                              max_rate=rates[-1], planned_steps=10, batch_size=32)
+    assert "took 10 steps" in short.inconclusive_because
+    rising = LearningRateSweep(rates=rates, losses=[1.0 + i for i in range(40)], raw_losses=[1.0] * 40,
+                               min_rate=rates[0], max_rate=rates[-1], planned_steps=40, batch_size=8)
+    assert "never fell" in rising.inconclusive_because
+
+
 def test_the_plot_is_a_png(tmp_path):
     sweep = LearningRateSweep(rates=[1e-5, 1e-4, 1e-3, 1e-2], losses=[0.7, 0.6, 0.4, 2.0],
                               raw_losses=[0.7, 0.5, 0.3, 5.0], min_rate=1e-5, max_rate=1e-2, planned_steps=4,

@@ -190,7 +190,7 @@ class MultiLabelTask(TextClassifierTask):
         Returns:
             `{"thresholds": {label: threshold}, "default_thresholds": {...}, "tuned_thresholds": {...}}`,
             the last two the Jaccard accuracy, micro- and macro-F1 on `records` at 0.5 and at the
-            tuned thresholds.
+            tuned thresholds, and a `note` that scores on `records` at tuned thresholds are optimistic.
         """
         probabilities = self.probabilities(outputs)
         truth = self.true_matrix(records).astype(bool)
@@ -209,6 +209,8 @@ class MultiLabelTask(TextClassifierTask):
             "thresholds": {str(name): round(t, 4) for name, t in zip(self.label_set.names, tuned)},
             "default_thresholds": summary(default),
             "tuned_thresholds": summary(tuned),
+            "note": "the thresholds were tuned on this validation data, so its scores at them (the final "
+                    "validation metrics) are optimistic; the per-epoch scores and the best epoch use 0.5",
         }
 
     def _chosen_labels(self, probabilities, thresholds):

@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from kerastl.tasks.calibration import (check_temperature, fit_softmax_temperature, softmax_answers, softmax_with_temperature,
-                                 temperature_facts)
+from kerastl.tasks.calibration import (check_temperature, fit_softmax_temperature, keep_if_it_helps, softmax_answers,
+                                      softmax_with_temperature, temperature_facts)
 from kerastl.data.multi_label_reader import label_list_hint, refuse_label_list
 from kerastl.errors import DataError, Location
 from kerastl.metrics import classification_metrics
@@ -166,13 +166,15 @@ class ClassificationTask(TextClassifierTask):
 
         Returns:
             `kerastl.tasks.calibration.temperature_facts`: the temperature, the expected calibration
-            error and NLL before and after, the reliability bins, and `examples`.
+            error and NLL before and after, the reliability bins, and `examples`; the temperature is
+            kept only if it lowers the calibration error (`keep_if_it_helps`: `kept`).
         """
         logits = np.stack(outputs)
         labels = np.asarray(self.label_set.ids(records))
         self.temperature = fit_softmax_temperature(logits, labels)
-        return temperature_facts(self.temperature, softmax_answers(logits, labels, 1.0),
-                                 softmax_answers(logits, labels, self.temperature), examples=len(records))
+        return keep_if_it_helps(self, temperature_facts(self.temperature, softmax_answers(logits, labels, 1.0),
+                                                        softmax_answers(logits, labels, self.temperature),
+                                                        examples=len(records)))
 
     # === Serving ===
 
