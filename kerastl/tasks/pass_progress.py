@@ -37,6 +37,7 @@ class PassProgress:
         self.stream = stream if stream is not None else sys.stderr
         self.started = time.perf_counter()
         self.last_shown = None
+        self.last_done = 0
         self.terminal = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def update(self, done):
@@ -45,13 +46,14 @@ class PassProgress:
         interval = TERMINAL_UPDATE_SECONDS if self.terminal else LOG_UPDATE_SECONDS
         if now - self.started < QUIET_SECONDS or (self.last_shown is not None and now - self.last_shown < interval):
             return
-        self.last_shown = now
+        self.last_shown, self.last_done = now, done
         self._show(done, now)
 
     def close(self):
-        """End the pass: the final count, when anything was shown."""
+        """End the pass: the final count, when anything was shown (and it was not the final count already)."""
         if self.last_shown is not None:
-            self._show(self.total, time.perf_counter())
+            if self.last_done != self.total:
+                self._show(self.total, time.perf_counter())
             if self.terminal:
                 self.stream.write("\n")
                 self.stream.flush()
