@@ -6,7 +6,7 @@ Each case runs the real `kerastl` command (or a SavedModel served in a fresh pro
 input, in a process of its own, killed past a time or memory limit; the JSON has, per case, the exit
 code (or why it was killed), seconds, the peak resident memory (`ru_maxrss`), the lines printed and
 the last line on standard error (the one-line error that names the limit). A tiny random BERT stands
-in for the model. `--kerastl-tree` runs an earlier source tree on the same cases (the "before").
+in for the model.
 """
 
 import argparse
@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -117,15 +118,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", required=True, help="a folder of this benchmark's own")
     parser.add_argument("--output", help="write the results here as JSON")
-    parser.add_argument("--kerastl-tree", help="run the commands with the kerastl of this source tree (e.g. a "
-                                               "git worktree of an earlier commit) first on PYTHONPATH")
     parser.add_argument("--memory-limit-mb", type=float, default=4096.0,
                         help="kill a case whose resident memory passes this (default 4096)")
     args = parser.parse_args()
     LIMITS["memory_mb"] = args.memory_limit_mb
-    if args.kerastl_tree:
-        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(args.kerastl_tree).resolve()),
-                                                                 os.environ.get("PYTHONPATH")]))
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     backbone = tiny_models(work)
@@ -183,7 +179,7 @@ def main():
     cases = {
         "predict < /dev/zero (one endless line on stdin)": measure([*kerastl, "predict", model], stdin="/dev/zero"),
         "yes 'a fine film' | predict (lines printed within 60 s)": measure(
-            ["bash", "-c", f"yes 'a fine film' | {sys.executable} -m kerastl predict {model}"], timeout=60),
+            ["bash", "-c", f"yes 'a fine film' | {shlex.join(kerastl)} predict {model}"], timeout=60),
         "a .tsv.gz of one 1 GiB line": measure([*kerastl, *train, str(work / "o1"), "--train", str(huge_line)]),
         "a .tar.gz with a 1 GiB member": measure([*kerastl, *train, str(work / "o2"), "--train", str(big_member)]),
         "--lora-rank 100000000": measure([*kerastl, *train, str(work / "o3"), "--train", str(huge_line),
@@ -197,12 +193,11 @@ def main():
         "weights declaring 10^12 values": measure([*kerastl, "predict", str(model_copy(work, "m4", unstored_arrays)),
                                                    "a film"]),
         "hidden_dim 16000": measure([*kerastl, "predict", str(model_copy(work, "m5", wide)), "a film"]),
-        "a 4 MB text to the NER export": measure([sys.executable, "-c", SERVE, str(work / "ner-serving")]),
     }
+    cases["a 4 MB text to the NER export"] = measure([sys.executable, "-c", SERVE, str(work / "ner-serving")])
     for name, result in cases.items():
         print(json.dumps({"case": name, **result}), flush=True)
-    report = {"command": "python benchmarks/bounded_memory.py", "kerastl_tree": args.kerastl_tree or "this checkout",
-              "memory_limit_mb": args.memory_limit_mb, "measured": time.strftime("%Y-%m-%d %H:%M"), "cases": cases}
+    report = {"command": "python benchmarks/bounded_memory.py", "memory_limit_mb": args.memory_limit_mb, "measured": time.strftime("%Y-%m-%d %H:%M"), "cases": cases}
     if args.output:
         Path(args.output).write_text(json.dumps(report, indent=1) + "\n")
 
