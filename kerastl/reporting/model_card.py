@@ -107,8 +107,9 @@ def _calibration(calibration):
 
 
 def _numbers(metrics):
+    """The metrics among `metrics` (numbers; the count of examples is a fact, not a metric)."""
     return {name: value for name, value in metrics.items()
-            if isinstance(value, (int, float)) and not isinstance(value, bool)}
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and name != "examples"}
 
 
 def _cell(value):
