@@ -107,9 +107,9 @@ def _calibration(calibration):
 
 
 def _numbers(metrics):
-    """The metrics among `metrics` (numbers; the count of examples is a fact, not a metric)."""
-    return {name: value for name, value in metrics.items()
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and name != "examples"}
+    """The metrics among `metrics`: fractional numbers (scores); whole numbers are counts (examples,
+    sentences, entities), facts of the data rather than metrics of the model."""
+    return {name: value for name, value in metrics.items() if isinstance(value, float)}
 
 
 def _cell(value):
