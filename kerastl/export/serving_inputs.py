@@ -2,10 +2,9 @@
 
 import tensorflow as tf
 
-from kerastl.preprocessing.padding import padded_inputs
+from kerastl.preprocessing.padding import packed_inputs, padded_inputs
 from kerastl.preprocessing.pair_packing import pack_token_id_pairs
 from kerastl.preprocessing.special_tokens import SpecialTokens
-from kerastl.preprocessing.text_tokenization import pack_token_ids
 
 #: The longest text an export takes (100,000 bytes: a document of about 15,000 words). The work per
 #: text grows with its length (NER tags every window of a text); a longer one fails the call with an
@@ -45,8 +44,7 @@ def serving_inputs(tokenizer, texts, max_length):
     >>> from kerastl.export import serving_inputs
     >>> inputs = serving_inputs(tokenizer, tf.constant(["a fine film"]), 128)  # doctest: +SKIP
     """
-    special = SpecialTokens.of(tokenizer)
-    return padded_inputs(pack_token_ids(tokenizer(bounded_texts(texts)), special, max_length), special.pad)
+    return packed_inputs(tokenizer, bounded_texts(texts), max_length)
 
 
 def serving_pair_inputs(tokenizer, texts, text_pairs, max_length, with_segment_ids=False):

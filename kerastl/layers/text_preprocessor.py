@@ -3,9 +3,7 @@
 import keras
 import tensorflow as tf
 
-from kerastl.preprocessing.padding import padded_inputs
-from kerastl.preprocessing.special_tokens import SpecialTokens
-from kerastl.preprocessing.text_tokenization import pack_token_ids
+from kerastl.preprocessing.padding import packed_inputs
 
 
 @keras.saving.register_keras_serializable(package="kerastl")
@@ -45,7 +43,6 @@ class TextPreprocessor(keras.layers.Layer):
         self.max_length = max_length
         self.pad_to_max_length = bool(pad_to_max_length)
         self.prefix = prefix
-        self._special = SpecialTokens.of(tokenizer)
         # Traced once: keras-hub's tokenizers give Python lists for ragged output when run eagerly.
         self._pack = tf.function(self._pack_texts, input_signature=[tf.TensorSpec([None], tf.string)])
 
@@ -61,8 +58,7 @@ class TextPreprocessor(keras.layers.Layer):
                 for name, value in self._pack(tf.reshape(tf.convert_to_tensor(texts, tf.string), [-1])).items()}
 
     def _pack_texts(self, texts):
-        packed = pack_token_ids(self.tokenizer(texts), self._special, self.max_length)
-        return padded_inputs(packed, self._special.pad, self.max_length if self.pad_to_max_length else None)
+        return packed_inputs(self.tokenizer, texts, self.max_length, self.max_length if self.pad_to_max_length else None)
 
     def get_config(self):
         config = super().get_config()

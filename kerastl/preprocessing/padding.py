@@ -39,3 +39,14 @@ def padded_batch(features, pad_id, length_multiple=None, longest=None):
             shape = None if length is None else [None, length]
             batch[name] = value.to_tensor(shape=shape) if isinstance(value, tf.RaggedTensor) else value
     return batch
+
+
+def packed_inputs(tokenizer, texts, max_length, length=None):
+    """Tokenize a `tf.string` batch in TensorFlow ops and pack it as the tasks do (the family's start and
+    end ids, truncation to `max_length`) into `{"token_ids", "padding_mask"}`, padded to the longest
+    text or to `length`: what the export's graph and `kerastl.layers.TextPreprocessor` both run."""
+    from kerastl.preprocessing.special_tokens import SpecialTokens
+    from kerastl.preprocessing.text_tokenization import pack_token_ids
+
+    special = SpecialTokens.of(tokenizer)
+    return padded_inputs(pack_token_ids(tokenizer(texts), special, max_length), special.pad, length)
