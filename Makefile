@@ -26,7 +26,7 @@ $(VENV)/.kerastl-installed: $(BIN)/python setup.cfg pyproject.toml
 TORCH ?= torch==2.13.0
 
 $(VENV)/.kerastl-dev-installed: $(VENV)/.kerastl-installed
-	@echo "kerastl: installing the JAX and PyTorch backends and the test tools into $(VENV)"
+	@echo "kerastl: installing the JAX and PyTorch backends, the ONNX export tools and the test tools into $(VENV)"
 	$(BIN)/python -m pip install --progress-bar on $(TORCH)
 	$(BIN)/python -m pip install --progress-bar on -e ".[dev]"
 	touch $@

@@ -29,6 +29,7 @@ OUTPUT_KINDS = {
     "curve": ("curve.json", "a kerastl learning curve", False),
     "lr-find": ("lr_find.json", "a kerastl learning-rate sweep", False),
     "keras-hub": ("kerastl_preset.json", "a kerastl keras-hub preset export", False),
+    "onnx": ("kerastl_onnx.json", "a kerastl ONNX export", False),
 }
 
 #: A resumable checkpoint: a folder holding one is continued by the same command, not replaced.

@@ -1,4 +1,4 @@
-"""`kerastl export MODEL --output DIR`: write a TensorFlow SavedModel for serving, or a keras-hub preset."""
+"""`kerastl export MODEL --output DIR`: write a TensorFlow SavedModel for serving, an ONNX folder, or a keras-hub preset."""
 
 import json
 
@@ -12,12 +12,17 @@ import click
 @click.option("--overwrite", is_flag=True,
               help="Replace --output when it holds a finished kerastl export "
                    "(a folder of other files is never replaced).")
-@click.option("--format", "export_format", type=click.Choice(["savedmodel", "keras-hub"]), default="savedmodel",
-              show_default=True,
-              help="savedmodel: raw strings in, the task's answer out (TensorFlow). keras-hub: the fine-tuned "
+@click.option("--format", "export_format", type=click.Choice(["savedmodel", "onnx", "keras-hub"]),
+              default="savedmodel", show_default=True,
+              help="savedmodel: raw strings in, the task's answer out (TensorFlow). onnx: model.onnx, "
+                   "tokenizer.json and kerastl_onnx.py, which answers raw text with onnxruntime, numpy and "
+                   "tokenizers only (classification, multilabel, NER). keras-hub: the fine-tuned "
                    "backbone and tokenizer as a keras-hub preset (keras_hub.models.Backbone.from_preset(OUTPUT)), "
                    "with labels and calibration in kerastl_preset.json.")
-def export(model, output, overwrite, export_format):
+@click.option("--quantize", type=click.Choice(["int8"]), default=None,
+              help="With --format onnx: int8 weights (onnxruntime's dynamic quantization), a smaller and "
+                   "usually faster model; benchmarks/onnx_int8.py measures what it costs in accuracy.")
+def export(model, output, overwrite, export_format, quantize):
     """Export the model saved in MODEL as a TensorFlow SavedModel in --output.
 
     Its `serving_default` signature takes `texts`, a batch of raw strings, and returns the
@@ -25,13 +30,29 @@ def export(model, output, overwrite, export_format):
     offsets; translation: the text); preprocessing runs inside the graph. Load it with
     `import tensorflow_text` then `tf.saved_model.load(OUTPUT)`.
 
-    The SavedModel is TensorFlow's whatever the backend: on JAX or PyTorch the folder is
-    exported by a child process on Keras' TensorFlow backend.
+    With --format onnx the folder serves without TensorFlow or kerastl: `python
+    OUTPUT/kerastl_onnx.py "some text"`, or `kerastl_onnx.load(OUTPUT).predict(texts)` in Python.
+
+    The SavedModel (and the ONNX graph, converted from it) is TensorFlow's whatever the backend: on
+    JAX or PyTorch the folder is exported by a child process on Keras' TensorFlow backend.
     """
     import kerastl
     from kerastl.atomic_files import check_output_folder
     from kerastl.cli.backend_option import configured_backend, log_backend
 
+    if quantize and export_format != "onnx":
+        raise click.UsageError(f"--quantize applies to --format onnx, not {export_format}. "
+                               "Fix: add --format onnx, or leave --quantize out.")
+    if export_format == "onnx":
+        from kerastl.export.onnx import export_onnx
+
+        check_output_folder(output, "onnx", overwrite=overwrite)  # before the model is loaded
+        log_backend("" if configured_backend() == "tensorflow" else "; the export runs in a TensorFlow process")
+        description = export_onnx(kerastl.load(model), output, overwrite=overwrite, quantize=quantize)
+        click.echo(json.dumps(description, indent=2, ensure_ascii=False))
+        click.echo(f"Exported the {description['task_name']} model to {output} as ONNX; serve it with "
+                   f"python {output}/kerastl_onnx.py TEXT (needs onnxruntime, numpy and tokenizers only)")
+        return
     if export_format == "keras-hub":
         from kerastl.export.keras_hub_preset import export_keras_hub_preset
 

@@ -3,7 +3,7 @@ runs in a child process on Keras' TensorFlow backend, from a saved model folder 
 the model's config in JSON: the same on every backend).
 
 `python -m kerastl.export.tensorflow_process REQUEST` is that child: REQUEST is a JSON object
-(`folder`, `output`, `overwrite`, `task_class` as "module:name"); it loads the folder with that
+(`folder`, `output`, `overwrite`, `task_class` as "module:name", `format`, `options`); it loads the folder with that
 class's `load` and prints one line, the export's description or the error it raised, after
 `RESULT_MARKER`.
 """
@@ -22,16 +22,17 @@ from kerastl.errors import KerastlError
 RESULT_MARKER = "kerastl-export-result: "
 
 
-def export_task_in_tensorflow(task, path, overwrite=False):
+def export_task_in_tensorflow(task, path, overwrite=False, export_format="savedmodel", options=None):
     """Save `task` to a temporary folder and export that folder in a TensorFlow process (see
     `export_folder_in_tensorflow`); the temporary folder is removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="kerastl-export-") as temporary:
         folder = Path(temporary) / "model"
         task.save(folder)
-        return export_folder_in_tensorflow(folder, path, type(task), overwrite=overwrite)
+        return export_folder_in_tensorflow(folder, path, type(task), overwrite=overwrite, export_format=export_format,
+                                           options=options)
 
 
-def export_folder_in_tensorflow(folder, path, task_class, overwrite=False):
+def export_folder_in_tensorflow(folder, path, task_class, overwrite=False, export_format="savedmodel", options=None):
     """Export the task saved in `folder` to `path` in a child process on Keras' TensorFlow backend.
 
     Args:
@@ -41,6 +42,8 @@ def export_folder_in_tensorflow(folder, path, task_class, overwrite=False):
             child imports it from its module, which registers a task registered on import (a
             plugin not installed as an entry point).
         overwrite: as `export_task`'s.
+        export_format: "savedmodel" (`export_task`) or "onnx" (`kerastl.export.onnx.export_onnx`).
+        options: more keyword arguments of that function (e.g. `{"quantize": "int8"}`).
 
     Returns:
         The export's description, as `export_task` returns it.
@@ -50,7 +53,8 @@ def export_folder_in_tensorflow(folder, path, task_class, overwrite=False):
         RuntimeError with the child's traceback for anything else.
     """
     request = {"folder": str(folder), "output": str(path), "overwrite": bool(overwrite),
-               "task_class": f"{task_class.__module__}:{task_class.__qualname__}"}
+               "task_class": f"{task_class.__module__}:{task_class.__qualname__}", "format": export_format,
+               "options": dict(options or {})}
     environment = dict(os.environ, KERAS_BACKEND="tensorflow")
     environment.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # The child imports what this process can: this kerastl (installed or not) and the task's module.
@@ -85,12 +89,15 @@ def _child(request):
     import keras
 
     from kerastl.export.export_task import export_task
+    from kerastl.export.onnx import export_onnx
 
     if keras.backend.backend() != "tensorflow":  # pragma: no cover - the parent sets KERAS_BACKEND
         raise RuntimeError(f"the export process runs on {keras.backend.backend()}, not tensorflow")
     try:
         task = _task_class(request["task_class"]).load(request["folder"])
-        return {"description": export_task(task, request["output"], overwrite=request["overwrite"])}
+        export = export_onnx if request.get("format") == "onnx" else export_task
+        return {"description": export(task, request["output"], overwrite=request["overwrite"],
+                                      **request.get("options", {}))}
     except KerastlError as error:
         return {"error": {"module": type(error).__module__, "class": type(error).__qualname__, "message": str(error)}}
 

@@ -1,11 +1,13 @@
 """Export from a model trained on JAX or PyTorch: the string-in SavedModel, served by TensorFlow and
-TF Text alone, answers as that backend's `predict` does.
+TF Text alone, and the ONNX folder, served by its runtime without TensorFlow, answer as that backend's
+`predict` does.
 
 Each backend runs in a process of its own (Keras picks its backend once, at import): it trains a
 sentiment and an NER model on a tiny backbone, predicts, and exports the first with
-`kerastl.export.export_task` and the second with `kerastl --backend NAME export` (both hand the
-export to a TensorFlow process). A third process, which imports TensorFlow and TF Text only,
-serves both SavedModels.
+`kerastl.export.export_task` and `kerastl.export.onnx.export_onnx`, the second with `kerastl --backend
+NAME export` (SavedModel and `--format onnx`): each hands the export to a TensorFlow process. A third
+process, which imports TensorFlow and TF Text only, serves both SavedModels; a fourth, where importing
+TensorFlow fails, serves both ONNX folders.
 """
 
 import json
@@ -26,6 +28,7 @@ from click.testing import CliRunner
 
 from kerastl.cli.main import cli
 from kerastl.export import export_task
+from kerastl.export.onnx import export_onnx
 from kerastl.tasks import NerTask, SentimentTask
 from kerastl.testing import TOY_REVIEWS, make_tiny_backbone
 
@@ -50,10 +53,12 @@ ner.fit(NER_TRAIN, epochs=1, batch_size=2, verbose=0)
 results = {"backend": keras.backend.backend()}
 results["sentiment"] = {"predictions": [p.to_dict() for p in sentiment.predict(texts)],
                         "export": export_task(sentiment, root / "sentiment-serving")}
+export_onnx(sentiment, root / "sentiment-onnx")
 ner.save(root / "ner")
-command = CliRunner().invoke(cli, ["--backend", results["backend"], "export", str(root / "ner"),
-                                   "--output", str(root / "ner-serving")])
-assert command.exit_code == 0, command.output
+for output, options in (("ner-serving", []), ("ner-onnx", ["--format", "onnx"])):
+    command = CliRunner().invoke(cli, ["--backend", results["backend"], "export", str(root / "ner"),
+                                       "--output", str(root / output), *options])
+    assert command.exit_code == 0, command.output
 results["ner"] = {"predictions": [p.to_dict() for p in ner.predict(texts)],
                   "export": json.loads((root / "ner-serving/assets.extra/kerastl_export.json").read_text())}
 results["logged"] = logged
@@ -128,6 +133,13 @@ def test_a_model_trained_on_the_backend_exports_and_serves_like_its_predict(back
                            atol=1e-4, rtol=0)
         found_any = found_any or count > 0
     assert found_any, "the comparison needs entities: the tiny model found none"
+
+    from test_onnx_export import assert_same_answers, serve
+
+    onnx_folders = {str(tmp_path / "sentiment-onnx"): "sentiment", str(tmp_path / "ner-onnx"): "ner"}
+    served = serve({folder: TEXTS for folder in onnx_folders})
+    for folder, task in onnx_folders.items():
+        assert_same_answers(trained[task]["predictions"], served[folder])
 
 
 def test_the_tensorflow_process_raises_the_error_of_an_export_in_this_process(tmp_path):
