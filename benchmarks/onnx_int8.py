@@ -187,7 +187,7 @@ def measure(task, model, dev, args, peer_python, peer_backbone):
     for system, measured in runs.items():
         single = [statistics.median(run["single_ms"]) for run in measured]
         p95 = [sorted(run["single_ms"])[int(0.95 * (len(run["single_ms"]) - 1))] for run in measured]
-        result = {"size_mb": folder_megabytes(folders[system]) if system != "hf-peer" else None,
+        result = {"size_mb": folder_megabytes(folders[system]),
                   "load_seconds": spread([run["load_seconds"] for run in measured]),
                   "single_p50_ms": spread(single), "single_p95_ms": spread(p95),
                   "batch_examples_per_s": spread([run["batch_examples_per_s"] for run in measured])}

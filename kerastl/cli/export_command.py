@@ -22,7 +22,10 @@ import click
 @click.option("--quantize", type=click.Choice(["int8"]), default=None,
               help="With --format onnx: int8 weights (onnxruntime's dynamic quantization), a smaller and "
                    "usually faster model; benchmarks/onnx_int8.py measures what it costs in accuracy.")
-def export(model, output, overwrite, export_format, quantize):
+@click.option("--backbone-only", is_flag=True,
+              help="With --format keras-hub: write the fine-tuned backbone and tokenizer alone, not a whole "
+                   "keras-hub TextClassifier.")
+def export(model, output, overwrite, export_format, quantize, backbone_only):
     """Export the model saved in MODEL as a TensorFlow SavedModel in --output.
 
     Its `serving_default` signature takes `texts`, a batch of raw strings, and returns the
@@ -40,6 +43,9 @@ def export(model, output, overwrite, export_format, quantize):
     from kerastl.atomic_files import check_output_folder
     from kerastl.cli.backend_option import configured_backend, log_backend
 
+    if backbone_only and export_format != "keras-hub":
+        raise click.UsageError("--backbone-only applies to --format keras-hub. Fix: add --format keras-hub, or "
+                               "leave --backbone-only out.")
     if quantize and export_format != "onnx":
         raise click.UsageError(f"--quantize applies to --format onnx, not {export_format}. "
                                "Fix: add --format onnx, or leave --quantize out.")
@@ -58,9 +64,13 @@ def export(model, output, overwrite, export_format, quantize):
 
         check_output_folder(output, "keras-hub", overwrite=overwrite)  # before the model is loaded
         log_backend()
-        facts = export_keras_hub_preset(kerastl.load(model), output, overwrite=overwrite)
+        facts = export_keras_hub_preset(kerastl.load(model), output, overwrite=overwrite, backbone_only=backbone_only)
         click.echo(json.dumps(facts, indent=2, ensure_ascii=False, default=float))
-        click.echo(f"Exported the {facts['task']} model's backbone and tokenizer to {output} as a keras-hub preset")
+        if facts["text_classifier"]:
+            click.echo(f"Exported the {facts['task']} model to {output} as a keras-hub {facts['text_classifier']} "
+                       f"preset: keras_hub.models.TextClassifier.from_preset({output!r})")
+        else:
+            click.echo(f"Exported the {facts['task']} model's backbone and tokenizer to {output} as a keras-hub preset")
         return
     check_output_folder(output, "export", overwrite=overwrite)  # before the model is loaded
     in_tensorflow = configured_backend() == "tensorflow"

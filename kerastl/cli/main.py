@@ -26,6 +26,7 @@ BUILT_IN_COMMANDS = {
     "lr-find": "kerastl.cli.lr_find_command:lr_find",
     "predict": "kerastl.cli.predict_command:predict",
     "pretrain": "kerastl.cli.pretrain_command:pretrain",
+    "push": "kerastl.cli.push_command:push",
     "report": "kerastl.cli.report_command:report",
     "tasks": "kerastl.cli.tasks_command:tasks",
     "train": "kerastl.cli.train_command:train",

@@ -5,7 +5,7 @@ from keras import ops
 
 from kerastl.backbones.families import DECODER, architecture_of
 
-POOLING_MODES = ("auto", "cls", "mean", "max", "last")
+POOLING_MODES = ("auto", "cls", "mean", "max", "last", "pooler")
 
 
 @keras.saving.register_keras_serializable(package="kerastl")
@@ -26,6 +26,10 @@ class BackboneEncoder(keras.layers.Layer):
             that has seen the whole text in a causal decoder), or "auto": the backbone's
             choice, "last" for causal decoders (GPT-2, Gemma, Llama, ...) and "mean" for
             encoders. "cls" on a causal decoder is refused: its first token sees only itself.
+            "pooler": the backbone's own pooled output (BERT's and ALBERT's tanh layer over the
+            first token, pretrained with it), the vector keras-hub's BERT and ALBERT
+            `TextClassifier`s read: a classifier pooled this way exports as a whole keras-hub
+            `TextClassifier` (`kerastl export --format keras-hub`).
         freeze: "none" trains every weight, "all" none of the backbone's, and an integer N
             freezes the embeddings and the bottom N transformer layers (of the encoder, for
             an encoder-decoder such as BART or T5).
@@ -60,17 +64,22 @@ class BackboneEncoder(keras.layers.Layer):
                 f"`pooling='cls'` pools the first token, which a causal decoder ({type(backbone).__name__}) "
                 "lets see only itself. Use 'last', 'mean' or 'auto'. Received: pooling='cls'"
             )
+        if pooling == "pooler" and not has_pooler(backbone):
+            raise ValueError(
+                f"`pooling='pooler'` reads the backbone's own pooled output, which {type(backbone).__name__} does "
+                "not have (BERT and ALBERT backbones do). Use 'cls', 'mean' or 'auto'. Received: pooling='pooler'"
+            )
         if lora_rank is not None and (not isinstance(lora_rank, int) or lora_rank <= 0):
             raise ValueError(f"`lora_rank` must be a positive integer or None. Received: lora_rank={lora_rank!r}")
 
         # === Layers ===
         self.backbone = backbone
+        self.pooling = pooling
         self._apply_freezing(freeze)
         if lora_rank is not None:
             backbone.enable_lora(lora_rank)
 
         # === Config ===
-        self.pooling = pooling
         self.freeze = freeze
         self.lora_rank = lora_rank
         self.hidden_dim = backbone.hidden_dim
@@ -79,7 +88,7 @@ class BackboneEncoder(keras.layers.Layer):
 
     def _apply_freezing(self, freeze):
         for layer in self.backbone.layers:
-            if layer.name == "pooled_dense":  # BERT's pooler: unused, pooling happens here
+            if layer.name == "pooled_dense" and self.pooling != "pooler":  # BERT's pooler, unused: pooling happens here
                 layer.trainable = False
         if freeze == "all":
             self.backbone.trainable = False
@@ -107,7 +116,8 @@ class BackboneEncoder(keras.layers.Layer):
             backbone_inputs["segment_ids"] = ops.zeros_like(token_ids) if segment_ids is None else segment_ids
         outputs = self.backbone(backbone_inputs, training=training)
         sequence = outputs["sequence_output"] if isinstance(outputs, dict) else outputs
-        return {"sequence_output": sequence, "pooled_output": self._pool(sequence, padding_mask)}
+        pooled = outputs["pooled_output"] if self.pooling == "pooler" else self._pool(sequence, padding_mask)
+        return {"sequence_output": sequence, "pooled_output": pooled}
 
     def _pool(self, sequence, padding_mask):
         if self.pooling == "cls":
@@ -150,6 +160,12 @@ class BackboneEncoder(keras.layers.Layer):
         config = dict(config)
         config["backbone"] = keras.saving.deserialize_keras_object(config["backbone"])
         return cls(**config)
+
+
+def has_pooler(backbone):
+    """Whether the backbone returns a `pooled_output` of its own (BERT, ALBERT)."""
+    outputs = backbone.output
+    return isinstance(outputs, dict) and "pooled_output" in outputs
 
 
 def _input_names(backbone):

@@ -71,6 +71,9 @@ def model_card(facts):
               'print(model.predict(["Your text here."])[0])', "```", "", "```sh",
               f'kerastl predict {facts["name"]} "Your text here."',
               f"kerastl export {facts['name']} --output {facts['name']}-serving   # a string-in TensorFlow SavedModel",
+              *([f"kerastl export {facts['name']} --format onnx --output {facts['name']}-onnx   # ONNX: serve "
+                 f"with python {facts['name']}-onnx/kerastl_onnx.py TEXT (onnxruntime, numpy, tokenizers)"]
+                if facts.get("task") in ("classification", "multilabel", "ner") else []),
               "```", ""]
     return "\n".join(parts)
 

@@ -53,7 +53,8 @@ class Task:
         freeze: "none", "all", or the number of bottom transformer layers to freeze.
         lora_rank: enables low-rank adaptation of this rank when set.
         pooling: "auto" (the backbone's choice: "last" for causal decoders, "mean" for
-            encoders), "cls", "mean", "max" or "last" (for tasks with one vector per example).
+            encoders), "cls", "mean", "max", "last", or "pooler" (BERT's and ALBERT's own pooled
+            output, the head of keras-hub's `TextClassifier`; for tasks with one vector per example).
         dropout: dropout before the head.
         learning_rate, weight_decay, warmup_ratio: AdamW's peak rate (warmup, then cosine decay),
             weight decay (not on biases and norms) and the fraction of steps spent warming up.
