@@ -276,10 +276,16 @@ def _invoke_with_timeout(arguments, stdin):
 
 @pytest.mark.parametrize("files, arguments, expected, stdin", CASES)
 def test_bad_input_fails_with_one_clear_line(files, arguments, expected, stdin, tmp_path, tiny_backbone, model):
+    check_case(files, arguments, expected, stdin, tmp_path, tiny_backbone, model)
+
+
+def check_case(files, arguments, expected, stdin, tmp_path, backbone, model):
+    """Run one case of the corpus in `tmp_path` and assert that it fails with one clear line and
+    changes nothing (`tests/backends/test_bad_input_backends.py` runs the corpus on JAX and PyTorch)."""
     for name, content in files.items():
         _make(tmp_path, name, content, model)
     before = (_tree_digest(tmp_path), _tree_digest(model))
-    values = {"tmp": tmp_path, "backbone": tiny_backbone, "model": model}
+    values = {"tmp": tmp_path, "backbone": backbone, "model": model}
     result = _invoke_with_timeout([_fill(a, **values) for a in arguments], stdin)
     message = result.output
     assert result.exit_code != 0, f"expected a failure, got:\n{message}"

@@ -3,8 +3,9 @@
 For each family (a tiny random preset with the family's real tokenizer kind) and each task:
 fit, evaluate, predict, save, `kerastl.load`, the same predictions, a user's own seed call after
 that (and a second `fit`), export, and the SavedModel served in a fresh process that imports only
-tensorflow + tensorflow_text, equal to `predict`. NER's character offsets are checked exact on
-text with Korean, emoji and double spaces.
+tensorflow + tensorflow_text, equal to `predict`; the sentiment and NER models also exported as ONNX
+and served by their runtime where importing TensorFlow fails, equal to `predict`. NER's character
+offsets are checked exact on text with Korean, emoji and double spaces.
 """
 
 import functools
@@ -18,8 +19,10 @@ import pytest
 
 import kerastl
 from kerastl.export import export_task
+from kerastl.export.onnx import export_onnx
 from kerastl.tasks import NerTask, SentimentTask, TranslationTask
 from kerastl.testing import ENCODER_FAMILIES, TOY_REVIEWS, assert_predictions_close, make_tiny_backbone, run_task_test
+from onnx_serving import assert_same_answers, serve
 
 INPUTS = ["Angela  Merkel met 김민수 in Paris 🎬 !", "이 영화 정말 재미있어요", "the best movie", "a"]
 
@@ -40,6 +43,9 @@ TASKS = {
     "translation": (TranslationTask, TRANSLATION_TRAIN,
                     {"target_vocabulary_size": 200, "max_target_length": 12, "decoder_layers": 1}),
 }
+
+#: The tasks of `TASKS` the ONNX export covers.
+ONNX_TASKS = ("sentiment", "ner")
 
 SERVE_WITHOUT_KERASTL = """
 import json, sys
@@ -72,6 +78,11 @@ def matrix(tmp_path_factory):
         served = _serve([(folder, INPUTS) for _, folder in exports])
         for (task_name, _), outputs in zip(exports, served):
             outcomes[task_name]["served"] = outputs
+        onnx_folders = {name: str(root / family / name / "onnx") for name in ONNX_TASKS
+                        if not isinstance(outcomes.get(name), Exception)}
+        onnx_served = serve({folder: INPUTS for folder in onnx_folders.values()}) if onnx_folders else {}
+        for task_name, folder in onnx_folders.items():
+            outcomes[task_name]["onnx_served"] = onnx_served[folder]
         return outcomes
 
     return run_family
@@ -86,6 +97,8 @@ def _run_task(task_class, backbone, train, options, folder):
     if task_class is SentimentTask:  # a second `fit` (it seeds again), once per family
         assert np.all(np.isfinite(task.fit(train, epochs=1, batch_size=4, verbose=0).history["loss"]))
     export_task(loaded, folder / "export")
+    if folder.name in ONNX_TASKS:  # the folder is named after the task's key in TASKS
+        export_onnx(loaded, folder / "onnx")
     return {"task": loaded, "metrics": metrics, "predictions": predictions}
 
 
@@ -118,6 +131,7 @@ def test_sentiment(matrix, family):
     names = list(predictions[0].probabilities)
     expected = [[p.probabilities[name] for name in names] for p in predictions]
     assert np.allclose(served["probabilities"], expected, atol=1e-5)
+    assert_same_answers([p.to_dict() for p in predictions], outcome["onnx_served"])
 
 
 @pytest.mark.parametrize("family", ENCODER_FAMILIES)
@@ -133,6 +147,7 @@ def test_ner(matrix, family):
         found = [tuple(served[name][row][i] for name in ("entity_type", "entity_text", "entity_start", "entity_end"))
                  for i in range(count)]
         assert found == [(e.type, e.text, e.start_char, e.end_char) for e in prediction.entities]
+    assert_same_answers([p.to_dict() for p in predictions], outcome["onnx_served"])
 
 
 @pytest.mark.parametrize("family", ENCODER_FAMILIES)

@@ -2,14 +2,37 @@
 
 import os
 import shutil
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from model_folders import edit_json
 
 BACKENDS = ["jax", "torch"]  # TensorFlow runs the whole corpus in-process (tests/test_bad_input.py, test_bounded_input.py)
+
+# Runs every case of tests/test_bad_input.py's corpus, with its own checks, on KERAS_BACKEND; prints
+# how many ran and the failures (case id -> what went wrong).
+CORPUS_ON_THE_BACKEND = """
+import json, sys, tempfile, traceback
+from pathlib import Path
+sys.path[:0] = [sys.argv[1]]
+import keras
+import test_bad_input as corpus
+
+backbone, model = Path(sys.argv[2]), Path(sys.argv[3])
+failures, ran = {}, 0
+for case in corpus.CASES:
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            corpus.check_case(*case.values, Path(folder), backbone, model)
+        except Exception:
+            failures[case.id] = traceback.format_exc(limit=1)[-600:]
+    ran += 1
+print(json.dumps({"backend": keras.backend.backend(), "ran": ran, "failures": failures}))
+"""
 
 
 @pytest.fixture()
@@ -62,3 +85,18 @@ def test_an_endless_line_on_standard_input_is_one_line_on_the_backend(backend, s
         completed = subprocess.run([sys.executable, "-m", "kerastl", "--backend", backend, "predict", str(saved)],
                                    stdin=zeros, capture_output=True, text=True, timeout=300)
     assert completed.returncode == 1 and "<standard input>:1: the line is longer" in completed.stderr
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_whole_bad_input_corpus_is_one_clear_line_on_the_backend(backend, tiny_backbone, saved, tmp_path):
+    import test_bad_input
+
+    pytest.importorskip(backend)
+    model = shutil.copytree(saved, tmp_path / "model")
+    completed = subprocess.run([sys.executable, "-c", CORPUS_ON_THE_BACKEND, str(Path(test_bad_input.__file__).parent),
+                                str(tiny_backbone), str(model)], capture_output=True, text=True, timeout=1200,
+                               env=dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3"))
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    outcome = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert outcome["backend"] == backend and outcome["ran"] == len(test_bad_input.CASES) > 60
+    assert outcome["failures"] == {}

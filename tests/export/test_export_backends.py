@@ -134,7 +134,7 @@ def test_a_model_trained_on_the_backend_exports_and_serves_like_its_predict(back
         found_any = found_any or count > 0
     assert found_any, "the comparison needs entities: the tiny model found none"
 
-    from test_onnx_export import assert_same_answers, serve
+    from onnx_serving import assert_same_answers, serve
 
     onnx_folders = {str(tmp_path / "sentiment-onnx"): "sentiment", str(tmp_path / "ner-onnx"): "ner"}
     served = serve({folder: TEXTS for folder in onnx_folders})

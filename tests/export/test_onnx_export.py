@@ -21,23 +21,7 @@ from kerastl.export.onnx import ONNX_DESCRIPTION_FILE, export_onnx
 from kerastl.export.onnx import runtime
 from kerastl.tasks import ClassificationTask, MultiLabelTask, NerTask, SentimentTask
 from kerastl.testing import TOY_REVIEWS
-
-# Serves each export folder given with its own kerastl_onnx.py, after making the heavy stacks unimportable.
-SERVE_WITHOUT_TENSORFLOW = """
-import json, sys
-for name in ("tensorflow", "keras", "keras_hub", "kerastl", "tensorflow_text", "jax", "torch"):
-    sys.modules[name] = None  # importing any of them now fails
-request = json.loads(sys.argv[1])
-answers = {}
-for folder, texts in request.items():
-    sys.path.insert(0, folder)
-    sys.modules.pop("kerastl_onnx", None)
-    import kerastl_onnx
-    texts = [tuple(text) if isinstance(text, list) else text for text in texts]
-    answers[folder] = kerastl_onnx.load(folder).predict(texts)
-    sys.path.remove(folder)
-print(json.dumps(answers))
-"""
+from onnx_serving import assert_same_answers, serve
 
 TEXTS = [
     "Angela Merkel met Emmanuel Macron in Paris.",
@@ -54,37 +38,6 @@ NER_TRAIN = [
     (["John", "Smith", "was", "in", "Berlin"], ["B-PER", "I-PER", "O", "O", "B-LOC"]),
 ]
 MULTILABEL_TRAIN = [("great music", ["positive", "music"]), ("boring", ["negative"]), ("the city", [])]
-
-
-def serve(requests):
-    """`{folder: texts}` -> `{folder: answers}`, from a process without TensorFlow or kerastl."""
-    completed = subprocess.run([sys.executable, "-c", SERVE_WITHOUT_TENSORFLOW, json.dumps(requests)],
-                               capture_output=True, text=True, timeout=300)
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-def assert_same_answers(predicted, served):
-    assert len(predicted) == len(served)
-    for expected, actual in zip(predicted, served):
-        if "entities" in expected:
-            assert actual["words"] == expected["words"]
-            assert actual["tags"] == expected["tags"]
-            spans = ("type", "text", "start_word", "end_word", "start_char", "end_char")
-            assert [[e[k] for k in spans] for e in actual["entities"]] == \
-                   [[e[k] for k in spans] for e in expected["entities"]]
-            np.testing.assert_allclose([e["score"] for e in actual["entities"]],
-                                       [e["score"] for e in expected["entities"]], atol=1e-4)
-            continue
-        scores = "probabilities" if "probabilities" in expected else "scores"
-        assert actual[scores].keys() == {str(name) for name in expected[scores]}
-        np.testing.assert_allclose([actual[scores][str(name)] for name in expected[scores]],
-                                   list(expected[scores].values()), atol=1e-5)
-        if "label" in expected:
-            assert actual["label"] == str(expected["label"])
-            assert actual.get("text_pair") == expected.get("text_pair")
-        else:
-            assert actual["labels"] == [str(name) for name in expected["labels"]]
 
 
 def export_and_predict(task, folder, inputs):
@@ -195,3 +148,25 @@ def test_an_earlier_export_is_replaced_only_with_overwrite(tiny_family_backbone,
     with pytest.raises(KerastlError):
         export_onnx(classifier, tmp_path / "other", overwrite=True)
     assert (tmp_path / "other/notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("family", ["bert", "xlm_roberta"])  # XLM-R: words opening with a bare "▁" piece
+def test_ner_with_mean_pooling_and_argmax_decoding_serves_like_predict(family, tiny_family_backbone, tmp_path):
+    ner = NerTask(str(tiny_family_backbone(family)), scheme="iob2", max_length=10, word_pooling="mean",
+                  decoding="argmax", window_stride=3)
+    ner.fit(NER_TRAIN, epochs=1, batch_size=2, verbose=0)
+    ner.temperature = 0.7  # with mean pooling the temperature can change the tags
+    expected = export_and_predict(ner, tmp_path / "ner", TEXTS)
+    assert_same_answers(expected, serve({str(tmp_path / "ner"): TEXTS})[str(tmp_path / "ner")])
+
+
+def test_missing_export_tools_are_one_line_naming_the_install(tiny_family_backbone, tmp_path, monkeypatch):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tf2onnx" else find_spec(name, *a))
+    classifier = SentimentTask(str(tiny_family_backbone("bert")), max_length=16)
+    classifier.prepare(classifier.read(TOY_REVIEWS))
+    with pytest.raises(KerastlError, match=r"needs tf2onnx.*pip install 'kerastl\[onnx\]'"):
+        export_onnx(classifier, tmp_path / "onnx")
+    assert not (tmp_path / "onnx").exists()

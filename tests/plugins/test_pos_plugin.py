@@ -94,10 +94,13 @@ def test_plugin_trains_and_predicts_one_tag_per_word_through_the_cli(plugin_env,
     prediction = json.loads(predicted.stdout.splitlines()[-1])
     assert prediction["words"] == ["the", "big", "cat", "met", "angela", "in", "paris", "."]
     assert len(prediction["tags"]) == len(prediction["words"]) and set(prediction["tags"]) <= POS_TAGS
+    exported = kerastl_cli(plugin_env, "export", str(model), "--output", str(tmp_path / "serving"))
+    assert exported.returncode == 0, exported.stderr
+    assert '"outputs": [\n    "tags",\n    "word_count",\n    "words"\n  ]' in exported.stdout
 
 
 def test_plugin_passes_its_own_tests(plugin_env, plugin_copy):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "kerastl_pos/tests"],
                             env=plugin_env, capture_output=True, text=True, cwd=plugin_copy)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout

@@ -71,6 +71,28 @@ class PosTask(LabelledTask):
         return [PosPrediction(list(r["words"]), [self.label_set.names[i] for i in logits.argmax(-1)]
                               + [None] * (len(r["words"]) - len(logits))) for r, logits in zip(records, outputs)]
 
+    def serving_function(self):  # raw strings in; each word and its tag ("" past the cut), padded per batch
+        from kerastl.export.serving_inputs import bounded_texts
+        from kerastl.preprocessing.padding import padded_inputs
+
+        names = tf.constant([str(name) for name in self.label_set.names])
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+        def serve(texts):
+            words = word_splitting.split_words_in_graph(bounded_texts(texts))["words"]
+            pieces = {key: value.with_row_splits_dtype(tf.int64)  # as `pack` needs
+                      for key, value in word_alignment.align_words(self.tokenizer, words).items()}
+            special = SpecialTokens.of(self.tokenizer)
+            inputs = padded_inputs(pack(pieces["token_ids"], special, self.max_length), special.pad)
+            logits = self.model(inputs, training=False)[:, int(special.start is not None):]
+            first = pieces["is_first"][:, : self.max_length - special.count]  # the sub-tokens that fit
+            tagged = tf.ragged.boolean_mask(tf.RaggedTensor.from_tensor(logits, lengths=first.row_lengths()), first)
+            tags = tagged.with_flat_values(tf.gather(names, tf.argmax(tagged.flat_values, axis=-1, output_type=tf.int32)))
+            return {"words": words.to_tensor(""), "tags": tags.to_tensor("", shape=tf.shape(words.to_tensor(""))),
+                    "word_count": tf.cast(words.row_lengths(), tf.int32)}
+
+        return serve
+
     def score(self, records, predictions):
         pairs = [(t, p) for r, prediction in zip(records, predictions) for t, p in zip(self.tags(r), prediction.tags)]
         return {"accuracy": sum(t == p for t, p in pairs) / max(len(pairs), 1), "words": len(pairs)}

@@ -62,6 +62,7 @@ def export_onnx(task, path, overwrite=False, quantize=None):
         raise KerastlError(f"The {task.name or type(task).__name__} task has no model to export. "
                            "Fix: train it first, or load a trained one with kerastl.load(path).")
     check_output_folder(path, "onnx", overwrite=overwrite)
+    _check_tools()
     description = onnx_description(task, quantize)
     if keras.backend.backend() != "tensorflow":
         from kerastl.export.tensorflow_process import export_task_in_tensorflow
@@ -80,6 +81,19 @@ def export_onnx(task, path, overwrite=False, quantize=None):
             (folder / ONNX_DESCRIPTION_FILE).write_text(json.dumps(description, indent=2, ensure_ascii=False),
                                                         encoding="utf-8")
     return description
+
+
+#: The packages the export (not the runtime) needs: `pip install 'kerastl[onnx]'`.
+EXPORT_TOOLS = ("onnx", "onnxruntime", "tf2onnx", "tokenizers")
+
+
+def _check_tools():
+    import importlib.util
+
+    missing = [name for name in EXPORT_TOOLS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise KerastlError(f"the ONNX export needs {', '.join(missing)}, which this environment lacks. Fix: "
+                           "pip install 'kerastl[onnx]' (or pip install onnx onnxruntime tf2onnx tokenizers).")
 
 
 def onnx_description(task, quantize=None):

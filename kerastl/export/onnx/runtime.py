@@ -174,13 +174,15 @@ class OnnxTask:
         else:
             tags = word_probabilities.argmax(axis=-1)
         tag_scores = word_probabilities[np.arange(len(words)), tags]
-        entities = []
+        entities, iob2 = [], ["O"] * len(words)
         for kind, start, end in entity_spans([ner["tags"][t] for t in tags]):
             first_char, last_char = matches[start].start(), matches[end - 1].end()
             entities.append({"type": kind, "text": text[first_char:last_char], "start_word": start,
                              "end_word": end, "start_char": first_char, "end_char": last_char,
                              "score": float(np.mean(tag_scores[start:end], dtype=np.float64))})
-        return {"text": text, "words": words, "tags": [ner["tags"][t] for t in tags], "entities": entities}
+            iob2[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
+        # The tags as the entities read them (an I- tag that opens an entity is its B-), as predict gives them.
+        return {"text": text, "words": words, "tags": iob2, "entities": entities}
 
     def _align(self, words):
         """Each word tokenized alone (BPE words after the first with their leading space; an empty one

@@ -85,3 +85,22 @@ def test_validation_loss_is_the_mean_loss_of_the_words_first_sub_tokens(backbone
     losses = [-row[task.label_set.id_of(tag)] for r, rows in zip(records, log_probabilities)
               for tag, row in zip(task.tags(r), rows)]
     assert len(losses) == 28 and task.validation_loss(records, outputs) == pytest.approx(np.mean(losses), rel=1e-4)
+
+
+def test_pos_export_serves_the_tags_of_predict(backbone, tmp_path):
+    import tensorflow as tf
+
+    from kerastl.export import export_task
+
+    train = tmp_path / "pos.conll"
+    train.write_text(CONLL, encoding="utf-8")
+    task = PosTask(str(backbone), max_length=8)
+    task.fit(str(train), epochs=2, batch_size=2, verbose=0)
+    texts = ["the red cat met john in london.", "a dog", "angela merkel met the man in paris with the big red car"]
+    export_task(task, tmp_path / "serving")
+    outputs = tf.saved_model.load(str(tmp_path / "serving")).signatures["serving_default"](texts=tf.constant(texts))
+    for row, prediction in enumerate(task.predict(texts)):
+        count = int(outputs["word_count"][row])
+        assert [w.decode() for w in outputs["words"][row][:count].numpy()] == prediction.words
+        assert [t.decode() or None for t in outputs["tags"][row][:count].numpy()] == prediction.tags
+    assert None in task.predict(texts[2:])[0].tags  # a sentence past max_length: its cut is served too
