@@ -135,6 +135,10 @@ CASES = [
          ["train", "ner", "--backbone", "{backbone}", "--epochs", "1", "--output", "{tmp}/out",
          "--train", "{tmp}/train.conll"], ["train.conll:8", "too few columns"],
          marks=NEEDS_NER),
+    case("ner-validation-tag-the-model-lacks", {"train.conll": CONLL, "dev.conll": "Paris B-LOC\n"},
+         ["train", "ner", "--backbone", "{backbone}", "--epochs", "1", "--output", "{tmp}/out",
+          "--train", "{tmp}/train.conll", "--validation", "{tmp}/dev.conll"],
+         ["dev.conll:1", "unknown label 'B-LOC'"], marks=NEEDS_NER),
     case("ner-empty-file", {"train.conll": "\n\n"},
          ["train", "ner", "--backbone", "{backbone}", "--output", "{tmp}/out", "--train", "{tmp}/train.conll"],
          ["train.conll", "no sentences"], marks=NEEDS_NER),
@@ -358,3 +362,16 @@ def test_integer_looking_labels_are_one_class():
     label_set = LabelSet.from_records(records)
     assert label_set.names == [0, 1]
     assert {label_set.id_of(r["label"]) for r in records[:6]} == {1}
+
+
+def test_errors_in_examples_passed_in_name_the_example(tiny_backbone):
+    from kerastl.errors import DataError
+    from kerastl.tasks import NerTask, SentimentTask
+
+    ner = NerTask(str(tiny_backbone), max_length=16)
+    with pytest.raises(DataError, match=r"^example 2: the tag 'Q-PER' is not a IOB1 tag"):
+        ner.fit([(["EU", "rejects"], ["B-ORG", "O"]), (["Peter"], ["Q-PER"])], epochs=1, verbose=0)
+    sentiment = SentimentTask(str(tiny_backbone), max_length=16)
+    sentiment.fit([("a great film", "positive"), ("a dull film", "negative")], epochs=1, verbose=0)
+    with pytest.raises(DataError, match=r"^example 3: unknown label 'meh'"):
+        sentiment.evaluate([("good", "positive"), ("bad", "negative"), ("so so", "meh")])

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from kerastl.errors import DataError
+from kerastl.errors import DataError, Location
 
 
 class Records(list):
@@ -41,9 +41,18 @@ def read_records(task, source, /, **options):
         records = [task.record_from_example(example) for example in source]
         where = "the examples passed in"
         _check_strings(records)
+    if where in ("the examples passed in", "the tf.data.Dataset"):
+        _number_examples(records)
     if not records:
         raise DataError(f"{where} holds no examples", fix="pass a source with at least one example")
     return Records(records)
+
+
+def _number_examples(records):
+    """Give in-memory examples a place errors can name: `example N` (1-based), where they have none."""
+    for number, record in enumerate(records, start=1):
+        if isinstance(record, dict) and record.get("where") is None:
+            record["where"] = Location(f"example {number}")
 
 
 def _check_strings(records):

@@ -99,6 +99,8 @@ class Trainer:
             features, targets = _sorted_by_length(*task.encode(validation_records, with_targets=True))
             validation_data = place(length_grouped_batches(features, targets, batch_size * 2, pad_id,
                                                            task.target_padding, batch_multiple=devices))
+        elif validation_records is not None:  # scored from outputs after each epoch: check its labels now
+            task.encode(validation_records, with_targets=True)
         steps_per_epoch = -(-len(train_records) // batch_size)
         if len(train_records) % batch_size and len(train_records) % batch_size < devices:
             steps_per_epoch -= 1  # the partial batch is cut to nothing

@@ -40,7 +40,8 @@ def export_onnx(task, path, overwrite=False, quantize=None):
         path: the output folder (new or empty, or an earlier ONNX export with `overwrite`).
         overwrite: replace an earlier ONNX export in `path`.
         quantize: None, or "int8": onnxruntime's dynamic quantization (int8 weights of the matrix
-            products, activations quantized per call), a smaller and usually faster model.
+            products, one scale per output channel; activations quantized per call), a smaller and
+            usually faster model.
 
     Returns:
         The description written to `kerastl_onnx.json`.
@@ -187,7 +188,9 @@ def _write_network(task, path, quantize):
 
     plain = Path(path).with_suffix(".float32.onnx")
     onnx.save(graph, str(plain))
-    quantize_dynamic(str(plain), str(path), weight_type=QuantType.QInt8)
+    # One scale per output channel: on minilm-l6 it keeps SST-2 accuracy within 0.005 and CoNLL entity F1
+    # within 0.001 of float32, where one scale per matrix lost 0.009 and 0.013 (benchmarks/README.md).
+    quantize_dynamic(str(plain), str(path), weight_type=QuantType.QInt8, per_channel=True)
     plain.unlink()
 
 
