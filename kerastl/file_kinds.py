@@ -94,6 +94,37 @@ def check_tokenizer_folder(folder):
             check_model_file(path, MAX_TOKENIZER_FILE_BYTES)
             if path.suffix == ".txt":
                 _check_line_count(path)
+            if name == "vocabulary.txt":
+                _check_unique_tokens(path)
+            if path.suffix == ".spm":
+                _check_sentence_piece(path)
+
+
+def _check_unique_tokens(path):
+    """A WordPiece vocabulary holds each token once (keras-hub refuses it otherwise, naming no token)."""
+    seen = {}
+    with open(path, encoding="utf-8", errors="replace") as file:
+        for number, line in enumerate(file, start=1):
+            token = line.rstrip("\r\n")
+            if token in seen:
+                raise ModelLoadError(f"{path}:{number}: the token {token!r} is already on line {seen[token]}; a "
+                                     f"vocabulary holds each token once. Fix: {SAVE_AGAIN}.")
+            seen[token] = number
+
+
+def _check_sentence_piece(path):
+    """A `.spm` file parses as a SentencePiece model with pieces (the tokenizer's own error names no file)."""
+    from google.protobuf.message import DecodeError
+    from sentencepiece import sentencepiece_model_pb2
+
+    model = sentencepiece_model_pb2.ModelProto()
+    try:
+        model.ParseFromString(Path(path).read_bytes())
+    except DecodeError:
+        model.Clear()
+    if not model.pieces:
+        raise ModelLoadError(f"{path} is not a SentencePiece model (it does not parse as one, or holds no "
+                             f"pieces). Fix: {SAVE_AGAIN}.")
 
 
 def _check_line_count(path):

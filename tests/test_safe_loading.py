@@ -73,3 +73,23 @@ def test_sentiment_task_class_refuses_another_tasks_folder(copy):
     edit_json(copy / "kerastl.json", lambda d: d.update(task="no-such-task"))
     with pytest.raises(kerastl.KerastlError, match="no-such-task"):
         kerastl.load(copy)
+
+
+def test_a_repeated_vocabulary_token_names_the_file_and_both_lines(copy):
+    vocabulary = next((copy / "tokenizer").rglob("vocabulary.txt"))
+    lines = vocabulary.read_text(encoding="utf-8").splitlines()
+    vocabulary.write_text("\n".join(lines + [lines[7]]) + "\n", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=rf"vocabulary.txt:{len(lines) + 1}: the token .* is already on line 8"):
+        kerastl.load(copy)
+
+
+@pytest.mark.parametrize("content", [b"not a sentencepiece model", b""], ids=["garbage", "empty"])
+def test_a_broken_sentence_piece_model_is_named(content, tiny_family_backbone, tmp_path):
+    from kerastl.tasks import SentimentTask
+
+    task = SentimentTask(str(tiny_family_backbone("albert")), max_length=16)
+    task.prepare(task.read([("a great film", "positive"), ("a dull film", "negative")]))
+    task.save(tmp_path / "model")
+    next((tmp_path / "model/tokenizer").rglob("*.spm")).write_bytes(content)
+    with pytest.raises(ModelLoadError, match=r"vocabulary.spm is not a SentencePiece model"):
+        kerastl.load(tmp_path / "model")
