@@ -14,7 +14,7 @@ LAYERS = [
     {"layers", "export", "reporting"},
     {"training"},
     {"tasks", "predictions"},
-    {"pretrain", "testing"},
+    {"pretrain", "testing", "hub_push"},
     {"runs"},
     {"cli", "__main__", "__init__"},
 ]

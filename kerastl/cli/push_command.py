@@ -17,7 +17,7 @@ def push(model, target, export_format, private, message):
     credentials, HF_ENDPOINT another server) or kaggle://OWNER/MODEL/FRAMEWORK/VARIATION (Kaggle
     Models; KAGGLE_USERNAME and KAGGLE_KEY). The upload is one commit: all files or none.
     """
-    from kerastl.export.hub_push import push_model
+    from kerastl.hub_push import push_model
 
     url = push_model(model, target, export_format=export_format, private=private, message=message)
     click.echo(f"Pushed {model}{f' ({export_format})' if export_format else ''} to {url}")

@@ -85,10 +85,10 @@ def keras_hub_classifier_class(task, encoder):
     """
     import keras_hub
 
+    from kerastl.export.task_kinds import task_kind
     from kerastl.layers.backbone_encoder import has_pooler
-    from kerastl.tasks.classification.task import ClassificationTask
 
-    if not isinstance(task, ClassificationTask):
+    if task_kind(task) != "classification":
         return None
     backbone_class = type(encoder.backbone)
     candidates = [getattr(keras_hub.models, name) for name in dir(keras_hub.models) if name.endswith("TextClassifier")]

@@ -139,17 +139,14 @@ def onnx_description(task, quantize=None):
 
 
 def _onnx_kind(task):
-    from kerastl.tasks.classification.multi_label_task import MultiLabelTask
-    from kerastl.tasks.classification.task import ClassificationTask
-    from kerastl.tasks.ner.task import NerTask
+    from kerastl.export.task_kinds import task_kind
 
-    for task_class, kind in ((MultiLabelTask, "multilabel"), (ClassificationTask, "classification"),
-                             (NerTask, "ner")):
-        if isinstance(task, task_class):
-            return kind
-    raise KerastlError(f"the ONNX export covers classification, multilabel and NER models; this is a "
-                       f"'{task.name or type(task).__name__}' model, which it does not cover yet. "
-                       "Fix: export a SavedModel instead (kerastl export MODEL --output DIR).")
+    kind = task_kind(task)
+    if kind is None:
+        raise KerastlError(f"the ONNX export covers classification, multilabel and NER models; this is a "
+                           f"'{task.name or type(task).__name__}' model, which it does not cover yet. "
+                           "Fix: export a SavedModel instead (kerastl export MODEL --output DIR).")
+    return kind
 
 
 def _write_network(task, path, quantize):

@@ -45,7 +45,7 @@ def push_model(model, target, export_format=None, private=False, message=None):
 
     Example:
 
-    >>> from kerastl.export.hub_push import push_model
+    >>> from kerastl.hub_push import push_model
     >>> push_model("my-model", "hf://me/my-sentiment-model", export_format="onnx")  # doctest: +SKIP
     """
     model = Path(model)
@@ -101,9 +101,9 @@ def _check_credentials(hub):
 
 
 def _export(model, folder, export_format):
-    import kerastl
+    from kerastl.tasks import Task
 
-    task = kerastl.load(model)
+    task = Task.load(model)
     if export_format == "onnx":
         from kerastl.export.onnx import export_onnx
 
