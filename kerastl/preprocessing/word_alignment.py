@@ -53,7 +53,7 @@ def align_words(tokenizer, sentences, chunk_size=2048):
     if align_chunk is None:
         unknown_id = unknown_token_id(tokenizer)
         kind = tokenizer_kind(tokenizer)
-        marker_id = _bare_marker_id(tokenizer, WORD_START_MARKERS.get(kind))
+        marker_id = bare_marker_id(tokenizer, WORD_START_MARKERS.get(kind))
         align_chunk = tf.function(
             lambda words: _align(tokenizer, words, unknown_id, kind == BYTE_PAIR, marker_id),
             input_signature=[tf.RaggedTensorSpec([None, None], tf.string, ragged_rank=1)],
@@ -124,7 +124,7 @@ def _align(tokenizer, words, unknown_id, space_before_words, marker_id):
             "is_first": per_sentence(is_first), "is_labeled": per_sentence(is_labeled)}
 
 
-def _bare_marker_id(tokenizer, marker):
+def bare_marker_id(tokenizer, marker):
     """The id of the bare word-start piece `marker` (`▁`, `Ġ`), or None when there is none."""
     if marker is None:
         return None

@@ -64,7 +64,7 @@ def export_onnx(task, path, overwrite=False, quantize=None):
                            "Fix: train it first, or load a trained one with kerastl.load(path).")
     check_output_folder(path, "onnx", overwrite=overwrite)
     _check_tools()
-    description = onnx_description(task, quantize)
+    description = onnx_description(task, quantize)  # first: a task the export does not cover stops here
     if keras.backend.backend() != "tensorflow":
         from kerastl.export.tensorflow_process import export_task_in_tensorflow
 
@@ -76,7 +76,7 @@ def export_onnx(task, path, overwrite=False, quantize=None):
     with output_lock(path):
         remove_leftovers(path)
         with atomic_folder(path) as folder:
-            _write_network(task, folder / "model.onnx", quantize)
+            _write_network(task.model, description, folder / "model.onnx", quantize)
             tokenizer.save(str(folder / "tokenizer.json"))
             shutil.copyfile(runtime.__file__, folder / "kerastl_onnx.py")
             (folder / ONNX_DESCRIPTION_FILE).write_text(json.dumps(description, indent=2, ensure_ascii=False),
@@ -105,7 +105,7 @@ def onnx_description(task, quantize=None):
     """
     from kerastl.preprocessing import SpecialTokens
     from kerastl.preprocessing.tokenizer_kind import BYTE_PAIR, WORD_START_MARKERS, tokenizer_kind
-    from kerastl.preprocessing.word_alignment import _bare_marker_id, unknown_token_id
+    from kerastl.preprocessing.word_alignment import bare_marker_id, unknown_token_id
 
     kind = _onnx_kind(task)
     special = SpecialTokens.of(task.tokenizer)
@@ -123,18 +123,19 @@ def onnx_description(task, quantize=None):
             "tags": [str(name) for name in task.label_set.names], "entity_types": list(task.entity_types),
             "scheme": "iob2", "decoding": task.decoding, "word_pooling": task.word_pooling,
             "window_size": int(size), "window_stride": int(stride), "unknown_id": unknown_token_id(task.tokenizer),
-            "marker_id": _bare_marker_id(task.tokenizer, WORD_START_MARKERS.get(tokenizer_type)),
+            "marker_id": bare_marker_id(task.tokenizer, WORD_START_MARKERS.get(tokenizer_type)),
             "space_before_words": tokenizer_type == BYTE_PAIR,
         }
+        description["temperature"] = float(task.temperature)  # the graph applies it
         return description
     description["labels"] = [str(name) for name in task.label_set.names]
     description["text_pairs"] = bool(task.text_pairs)
-    if task._model_takes_segment_ids():
+    if task.model_takes_segment_ids():
         description["inputs"].append("segment_ids")
     if kind == "multilabel":
         description["thresholds"] = [float(t) for t in task.thresholds]
     else:
-        description["temperature"] = float(task.temperature)
+        description["temperature"] = float(task.temperature)  # the graph applies it
     return description
 
 
@@ -149,20 +150,17 @@ def _onnx_kind(task):
     return kind
 
 
-def _write_network(task, path, quantize):
-    """Convert the model, with its output turned into probabilities, to ONNX at `path`."""
+def _write_network(model, description, path, quantize):
+    """Convert `model`, its output turned into the probabilities `description` (`onnx_description`)
+    says, to ONNX at `path`."""
     import onnx
     import tensorflow as tf
     import tf2onnx
 
-    kind = _onnx_kind(task)
-    model = task.model
-    specs = [tf.TensorSpec([None, None], tf.int32, name="token_ids"),
-             tf.TensorSpec([None, None], tf.bool, name="padding_mask")]
-    takes_segment_ids = kind != "ner" and task._model_takes_segment_ids()
-    if takes_segment_ids:
-        specs.append(tf.TensorSpec([None, None], tf.int32, name="segment_ids"))
-    temperature = float(getattr(task, "temperature", 1.0))  # a Python number: a constant of the graph
+    specs = [tf.TensorSpec([None, None], tf.bool if name == "padding_mask" else tf.int32, name=name)
+             for name in description["inputs"]]
+    multilabel = description["task"] == "multilabel"
+    temperature = description.get("temperature", 1.0)  # a Python number: a constant of the graph
 
     @tf.function(input_signature=specs, autograph=False)
     def network(token_ids, padding_mask, segment_ids=None):
@@ -170,7 +168,7 @@ def _write_network(task, path, quantize):
         if segment_ids is not None:
             inputs["segment_ids"] = segment_ids
         logits = tf.cast(model(inputs, training=False), tf.float32)
-        if kind == "multilabel":
+        if multilabel:
             return {"probabilities": tf.sigmoid(logits)}
         return {"probabilities": tf.nn.softmax(logits / tf.constant(temperature, tf.float32), axis=-1)}
 

@@ -76,11 +76,11 @@ class TextClassifierTask(LabelledTask):
         if not self.text_pairs:
             return {"token_ids": tokenize_texts(self.tokenizer, texts, self.max_length)}
         features = tokenize_text_pairs(self.tokenizer, texts, [r["text_pair"] for r in records], self.max_length)
-        if not self._model_takes_segment_ids():
+        if not self.model_takes_segment_ids():
             del features["segment_ids"]
         return features
 
-    def _model_takes_segment_ids(self):
+    def model_takes_segment_ids(self):
         """Whether the model has a `segment_ids` input (a pair model on a BERT, ELECTRA or ALBERT backbone)."""
         return isinstance(self.model.input, dict) and "segment_ids" in self.model.input
 
@@ -124,7 +124,7 @@ class TextClassifierTask(LabelledTask):
             return self.serving_outputs(tf.cast(model(inputs, training=False), tf.float32))
 
         if self.text_pairs:
-            with_segment_ids = self._model_takes_segment_ids()
+            with_segment_ids = self.model_takes_segment_ids()
 
             @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="texts"),
                                           tf.TensorSpec([None], tf.string, name="text_pairs")])
