@@ -49,16 +49,6 @@ def export(model, output, overwrite, export_format, quantize, backbone_only):
     if quantize and export_format != "onnx":
         raise click.UsageError(f"--quantize applies to --format onnx, not {export_format}. "
                                "Fix: add --format onnx, or leave --quantize out.")
-    if export_format == "onnx":
-        from kerastl.export.onnx import export_onnx
-
-        check_output_folder(output, "onnx", overwrite=overwrite)  # before the model is loaded
-        log_backend("" if configured_backend() == "tensorflow" else "; the export runs in a TensorFlow process")
-        description = export_onnx(kerastl.load(model), output, overwrite=overwrite, quantize=quantize)
-        click.echo(json.dumps(description, indent=2, ensure_ascii=False))
-        click.echo(f"Exported the {description['task_name']} model to {output} as ONNX; serve it with "
-                   f"python {output}/kerastl_onnx.py TEXT (needs onnxruntime, numpy and tokenizers only)")
-        return
     if export_format == "keras-hub":
         from kerastl.export.keras_hub_preset import export_keras_hub_preset
 
@@ -72,15 +62,24 @@ def export(model, output, overwrite, export_format, quantize, backbone_only):
         else:
             click.echo(f"Exported the {facts['task']} model's backbone and tokenizer to {output} as a keras-hub preset")
         return
-    check_output_folder(output, "export", overwrite=overwrite)  # before the model is loaded
+    check_output_folder(output, "onnx" if export_format == "onnx" else "export",
+                        overwrite=overwrite)  # before the model is loaded
     in_tensorflow = configured_backend() == "tensorflow"
     log_backend("" if in_tensorflow else "; the export runs in a TensorFlow process")
     from kerastl.export import export_task
+    from kerastl.export.onnx import export_onnx
     from kerastl.export.tensorflow_process import export_folder_in_tensorflow
 
+    options = {"quantize": quantize} if export_format == "onnx" else {}
     if in_tensorflow:
-        description = export_task(kerastl.load(model), output, overwrite=overwrite)
+        write = export_onnx if export_format == "onnx" else export_task
+        description = write(kerastl.load(model), output, overwrite=overwrite, **options)
     else:  # no need to load the model here: the TensorFlow process reads the folder
-        description = export_folder_in_tensorflow(model, output, kerastl.Task, overwrite=overwrite)
+        description = export_folder_in_tensorflow(model, output, kerastl.Task, overwrite=overwrite,
+                                                  export_format=export_format, options=options)
     click.echo(json.dumps(description, indent=2, ensure_ascii=False))
-    click.echo(f"Exported the {description['task']} model to {output}")
+    if export_format == "onnx":
+        click.echo(f"Exported the {description['task_name']} model to {output} as ONNX; serve it with "
+                   f"python {output}/kerastl_onnx.py TEXT (needs onnxruntime, numpy and tokenizers only)")
+    else:
+        click.echo(f"Exported the {description['task']} model to {output}")

@@ -94,8 +94,7 @@ def keras_hub_classifier_class(task, encoder):
     candidates = [getattr(keras_hub.models, name) for name in dir(keras_hub.models) if name.endswith("TextClassifier")]
     classes = [candidate for candidate in candidates if isinstance(candidate, type)
                and getattr(candidate, "backbone_cls", None) is backbone_class]
-    head = next(layer for layer in task.model.layers if layer.name == "classification_head")
-    if classes and encoder.pooling == "pooler" and head.hidden_dim is None:
+    if classes and encoder.pooling == "pooler" and _classification_head(task).hidden_dim is None:
         return classes[0]
     reason = (f"it pools with '{encoder.pooling}'" if encoder.pooling != "pooler" else "its head has a hidden layer")
     if encoder.pooling != "pooler" and has_pooler(encoder.backbone):
@@ -112,6 +111,9 @@ def _text_classifier(task, encoder, classifier_class):
     preprocessor = classifier_class.preprocessor_cls(tokenizer=task.tokenizer, sequence_length=task.max_length)
     classifier = classifier_class(backbone=encoder.backbone, preprocessor=preprocessor,
                                   num_classes=len(task.label_set), dropout=task.dropout)
-    head = next(layer for layer in task.model.layers if layer.name == "classification_head")
-    classifier.output_dense.set_weights(head.output_layer.get_weights())
+    classifier.output_dense.set_weights(_classification_head(task).output_layer.get_weights())
     return classifier
+
+
+def _classification_head(task):
+    return task.model.get_layer("classification_head")
