@@ -57,6 +57,9 @@ def _one_form(ctx, single, several):
               help="Several backbones, comma-separated names or folders, one line each (instead of --backbone).")
 @click.option("--scratch/--no-scratch", default=True, show_default=True,
               help="Also train the first backbone's architecture from random weights.")
+@click.option("--baseline",
+              help="The line the others are compared with, seed by seed: a backbone of --backbones (or 'from "
+                   "scratch') [default: the last backbone of --backbones].")
 @click.option("--output", type=click.Path(file_okay=False),
               help="Folder for curve.png and curve.json [default: curve-TASK].")
 @click.option("--epochs", default=3, show_default=True, type=EPOCHS)
@@ -75,13 +78,16 @@ def _one_form(ctx, single, several):
               help="Replace --output when it holds a finished kerastl learning curve "
                    "(a folder of other files is never replaced).")
 @click.pass_context
-def curve(ctx, task, train_path, validation_path, sizes, backbone, backbones, scratch, output, epochs, batch_size,
-          learning_rate, scratch_learning_rate, max_length, seed, seeds, text_column, label_column, overwrite):
+def curve(ctx, task, train_path, validation_path, sizes, backbone, backbones, scratch, baseline, output, epochs,
+          batch_size, learning_rate, scratch_learning_rate, max_length, seed, seeds, text_column, label_column,
+          overwrite):
     """Train TASK at each --sizes from each backbone, and from random weights, once per seed.
 
     Writes curve.png (the metric against labeled examples: each line through its medians over
     the seeds, the min-max range shaded) and curve.json (every run and each point's summary),
-    then prints a table: line x size -> median [min-max].
+    then prints a table: line x size -> median [min-max], and each line against the --baseline
+    line: the paired difference (same seed, same labeled subset) as its median over the seeds
+    with a 95% bootstrap interval, and whether it is beyond the seed spread.
     """
     from kerastl.runs.curve import curve_table, learning_curve
 
@@ -93,7 +99,7 @@ def curve(ctx, task, train_path, validation_path, sizes, backbone, backbones, sc
         task, train_path, validation_path, sizes, backbones=_one_form(ctx, "backbone", "backbones"), epochs=epochs,
         output=output or f"curve-{task}", batch_size=batch_size, seeds=_one_form(ctx, "seed", "seeds"),
         scratch=scratch, task_options=task_options, read_options=read_options,
-        scratch_learning_rate=scratch_learning_rate, log=click.echo, overwrite=overwrite,
+        scratch_learning_rate=scratch_learning_rate, baseline=baseline, log=click.echo, overwrite=overwrite,
     )
     click.echo(curve_table(result))
     click.echo(f"wrote {result['png']} and {result['json']}")

@@ -19,9 +19,14 @@ SIZES = ("tiny", "mini", "small", "base")
 @click.option("--from", "from_backbone",
               help="Continue the pretraining of this backbone (name or folder, e.g. minilm-l6) with its own "
                    "objective and tokenizer: domain-adaptive pretraining. Without it a new backbone is built.")
-@click.option("--objective", type=click.Choice(["mlm", "clm"]),
-              help="mlm: masked LM (an encoder); clm: causal LM (a decoder). Default: mlm for a new backbone, "
-                   "the backbone's own with --from.")
+@click.option("--objective", type=click.Choice(["mlm", "clm", "simcse", "mlm+simcse"]),
+              help="mlm: masked LM (an encoder); clm: causal LM (a decoder); simcse: contrastive sentence vectors "
+                   "(a pretrained encoder, with --from); mlm+simcse: both. Default: mlm for a new backbone; with "
+                   "--from, the recipe for that kind of backbone (clm for a decoder, simcse for a "
+                   "sentence-embedding encoder such as minilm-l6, mlm for other encoders).")
+@click.option("--warmup-head-steps", type=click.IntRange(min=0),
+              help="With --from and a masked LM objective: train the new head alone, the backbone frozen, for "
+                   "this many steps first [default: the recipe's, 100 for mlm; 0 turns it off].")
 @click.option("--size", type=click.Choice(SIZES), help="Size of a new backbone [default: small].")
 @click.option("--vocabulary", type=click.Choice(["wordpiece", "sentencepiece"]),
               help="Vocabulary of a new backbone [default: wordpiece]; sentencepiece suits Korean or Japanese.")
@@ -35,7 +40,8 @@ SIZES = ("tiny", "mini", "small", "base")
               help="Train this many steps instead of --epochs (no counting pass: for corpora too big to count).")
 @click.option("--batch-size", default=32, show_default=True, type=BATCH_SIZE)
 @click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True),
-              help="Peak learning rate [default: 5e-4 for a new backbone, 5e-5 with --from].")
+              help="Peak learning rate [default: 5e-4 for a new backbone; with --from, the recipe's: 5e-5, or "
+                   "3e-5 for simcse].")
 @click.option("--shuffle-buffer", default=10_000, show_default=True, type=click.IntRange(min=1),
               help="Windows held in the shuffling buffer.")
 @click.option("--time-budget", "time_budget_minutes", type=click.FloatRange(min=0),
@@ -61,12 +67,14 @@ SIZES = ("tiny", "mini", "small", "base")
 def pretrain(corpus, output, from_backbone, objective, size, vocabulary, vocabulary_size, vocabulary_sample,
              sequence_length, epochs, steps, batch_size, learning_rate, shuffle_buffer, time_budget_minutes,
              checkpoint_every, max_steps, held_out_fraction, text_column, lowercase, strip_accents, strategy, seed,
-             overwrite):
+             warmup_head_steps, overwrite):
     """Pretrain a backbone on the --corpus text and write it to --output.
 
     Without --from, learns a vocabulary and trains a new backbone. With --from, continues the
-    pretraining of an existing one on your domain's text (masked LM for an encoder, causal LM
-    for a decoder). Reports masked-token accuracy (mlm) or perplexity (clm) on held-out
+    pretraining of an existing one on your domain's text, by default with the recipe measured
+    best for its kind (causal LM for a decoder; SimCSE for a sentence-embedding encoder such as
+    minilm-l6; masked LM after a head warm-up for other encoders). Reports the objective's
+    held-out metric (masked-token accuracy, perplexity, contrastive accuracy) on held-out
     documents (before and after, with --from). Every kerastl task takes the folder as
     --backbone. Rerun the same command after an interruption to continue from the last
     checkpoint.
@@ -84,8 +92,8 @@ def pretrain(corpus, output, from_backbone, objective, size, vocabulary, vocabul
         from_backbone=from_backbone, steps=steps, vocabulary=vocabulary, vocabulary_sample=vocabulary_sample,
         shuffle_buffer=shuffle_buffer, max_steps=max_steps,
         lowercase=lowercase, strip_accents=strip_accents, text_column=text_column, distribution=strategy,
-        log=click.echo, overwrite=overwrite,
+        warmup_head_steps=warmup_head_steps, log=click.echo, overwrite=overwrite,
     )
     shown = ("objective", "from", "size", "parameters", "vocabulary_size", "steps", "total_steps", "stopped_by",
-             "training_seconds", "tokens_per_second", "held_out_before", "held_out")
+             "training_seconds", "tokens_per_second", "held_out_before", "held_out_after_head_warmup", "held_out")
     click.echo(json.dumps({key: metrics[key] for key in shown}, indent=2, ensure_ascii=False))

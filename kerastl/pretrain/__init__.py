@@ -13,24 +13,31 @@ Example:
 from kerastl.pretrain.backbone_sizes import BACKBONE_SIZES, backbone_size, new_backbone
 from kerastl.pretrain.causal_lm import CausalLanguageModel
 from kerastl.pretrain.checkpoint import PretrainCheckpoint
+from kerastl.pretrain.contrastive import ContrastiveSentenceModel, MaskedAndContrastiveModel
 from kerastl.pretrain.corpus import Corpus, find_corpus_files, read_corpus
 from kerastl.pretrain.masked_lm import MaskedLanguageModel
 from kerastl.pretrain.objective import PretrainingObjective
 from kerastl.pretrain.pretrainer import OBJECTIVES, VOCABULARIES, pretrain
+from kerastl.pretrain.recipes import RECIPES, Recipe, default_recipe
 from kerastl.pretrain.vocabulary import (RESERVED_TOKENS, learn_sentence_piece, learn_vocabulary,
                                          sentence_piece_tokenizer, word_piece_tokenizer)
 
 __all__ = [
     "BACKBONE_SIZES",
     "CausalLanguageModel",
+    "ContrastiveSentenceModel",
     "Corpus",
+    "MaskedAndContrastiveModel",
     "MaskedLanguageModel",
     "OBJECTIVES",
     "PretrainCheckpoint",
     "PretrainingObjective",
+    "RECIPES",
     "RESERVED_TOKENS",
+    "Recipe",
     "VOCABULARIES",
     "backbone_size",
+    "default_recipe",
     "find_corpus_files",
     "learn_sentence_piece",
     "learn_vocabulary",

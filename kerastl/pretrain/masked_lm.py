@@ -56,20 +56,29 @@ class MaskedLanguageModel(PretrainingObjective):
         )
 
     def build_model(self):
-        import keras_hub
-
-        inputs = {**text_inputs(), "mask_positions": keras.Input((None,), dtype="int32", name="mask_positions")}
+        inputs = self.masked_inputs()
         # BackboneEncoder leaves BERT's pooler out of training: masked LM does not train it.
         encoder = BackboneEncoder(self.backbone, name="encoder")
         sequence = encoder({"token_ids": inputs["token_ids"], "padding_mask": inputs["padding_mask"]})["sequence_output"]
-        logits = keras_hub.layers.MaskedLMHead(
+        logits = self.masked_lm_head()(sequence, mask_positions=inputs["mask_positions"])
+        return keras.Model(inputs, logits, name="masked_language_model")
+
+    @staticmethod
+    def masked_inputs():
+        """The model's Keras inputs: token ids, padding mask and the masked positions."""
+        return {**text_inputs(), "mask_positions": keras.Input((None,), dtype="int32", name="mask_positions")}
+
+    def masked_lm_head(self):
+        """A new masked-LM head whose output projection is tied to the backbone's token embedding."""
+        import keras_hub
+
+        return keras_hub.layers.MaskedLMHead(
             vocabulary_size=self.vocabulary_size,
             token_embedding=self.backbone.token_embedding,
             intermediate_activation="gelu",
             kernel_initializer=keras.initializers.TruncatedNormal(stddev=0.02),
             name="masked_lm_head",
-        )(sequence, mask_positions=inputs["mask_positions"])
-        return keras.Model(inputs, logits, name="masked_language_model")
+        )
 
     def batch_to_inputs(self, windows, lengths):
         padding_mask = self.padding_mask(windows, lengths)

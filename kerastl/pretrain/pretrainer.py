@@ -14,34 +14,43 @@ from kerastl.errors import DataError, KerastlError
 from kerastl.pretrain.backbone_sizes import backbone_size, new_backbone
 from kerastl.pretrain.causal_lm import CausalLanguageModel
 from kerastl.pretrain.checkpoint import PretrainCheckpoint
+from kerastl.pretrain.contrastive import ContrastiveSentenceModel, MaskedAndContrastiveModel
 from kerastl.pretrain.corpus import Corpus
 from kerastl.pretrain.masked_lm import MaskedLanguageModel
 from kerastl.pretrain.progress_callback import PretrainProgress
+from kerastl.pretrain.recipes import default_recipe
 from kerastl.pretrain.token_windows import count_tokens, token_windows
 from kerastl.pretrain.vocabulary import (learn_sentence_piece, learn_vocabulary, sentence_piece_tokenizer,
                                          word_piece_tokenizer)
 
-OBJECTIVES = {"mlm": MaskedLanguageModel, "clm": CausalLanguageModel}
+OBJECTIVES = {"mlm": MaskedLanguageModel, "clm": CausalLanguageModel, "simcse": ContrastiveSentenceModel,
+              "mlm+simcse": MaskedAndContrastiveModel}
+#: The objectives that continue an encoder's pretraining, and the one that continues a causal decoder's.
+ENCODER_OBJECTIVES, DECODER_OBJECTIVES = ("mlm", "simcse", "mlm+simcse"), ("clm",)
+#: Objectives that train a new head on the backbone (what `warmup_head_steps` trains first).
+OBJECTIVES_WITH_A_NEW_HEAD = ("mlm", "mlm+simcse")
+#: Peak learning rate of the head warm-up (the backbone frozen: only the new head learns).
+HEAD_WARMUP_LEARNING_RATE = 5e-4
 VOCABULARIES = ("wordpiece", "sentencepiece")
 CHECKPOINT_FOLDER = "checkpoint"
 METRICS_FILE = "pretrain_metrics.json"
 #: Steps per Keras epoch when progress lines are off.
 LOG_CHUNK = 100
-#: Peak learning rates by default: a new backbone, and one whose pretraining continues.
-NEW_LEARNING_RATE, CONTINUED_LEARNING_RATE = 5e-4, 5e-5
+#: Peak learning rate of a new backbone by default (a continued one follows `default_recipe`).
+NEW_LEARNING_RATE = 5e-4
 #: Options of a new backbone; a continued one keeps its own (`from_backbone` refuses them).
 NEW_BACKBONE_OPTIONS = {"size": "small", "vocabulary_size": 8000, "vocabulary": "wordpiece", "lowercase": False,
                         "strip_accents": False}
 #: Options that must stay the same between an interrupted run and its continuation.
 RESUME_OPTIONS = ("corpus", "from", "objective", *NEW_BACKBONE_OPTIONS, "sequence_length", "epochs", "steps",
-                  "batch_size", "learning_rate", "seed", "held_out_fraction", "shuffle_buffer")
+                  "batch_size", "learning_rate", "seed", "held_out_fraction", "shuffle_buffer", "warmup_head_steps")
 
 
 def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, sequence_length=128, epochs=3,
              batch_size=32, learning_rate=None, time_budget_minutes=None, checkpoint_every=200, seed=0, *,
              from_backbone=None, steps=None, vocabulary=None, vocabulary_sample=20_000, shuffle_buffer=10_000,
              held_out_fraction=0.05, max_steps=None, lowercase=None, strip_accents=None, text_column=None,
-             distribution=None, log_every=50, log=None, overwrite=False):
+             distribution=None, warmup_head_steps=None, log_every=50, log=None, overwrite=False):
     """Pretrain a backbone on raw text and write it as a keras-hub preset folder.
 
     From scratch (no `from_backbone`): learns a WordPiece or SentencePiece vocabulary from a
@@ -70,8 +79,11 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
             folder or glob pattern, or a list of existing files or folders (plain, `.gz` or
             `.bz2`; see `Corpus` for the layouts); or a list of texts.
         output: the folder to write (replaced whole when the run ends).
-        objective: "mlm" (masked LM) or "clm" (causal LM). Default: "mlm" from scratch, the
-            backbone's own objective when continuing.
+        objective: "mlm" (masked LM), "clm" (causal LM), "simcse" (unsupervised contrastive
+            sentence vectors: a pretrained encoder only) or "mlm+simcse" (both at once).
+            Default: "mlm" from scratch; when continuing, `default_objective(from_backbone)`:
+            "clm" for a causal decoder, and for an encoder the recipe measured best for its
+            kind (see `default_objective`).
         size: a named size of `kerastl.pretrain.BACKBONE_SIZES` (default "small"; new only).
         vocabulary_size: the largest vocabulary to learn (default 8000; new only).
         sequence_length: tokens per training window.
@@ -79,7 +91,7 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
             training); the learning-rate schedule spans them all. Ignored with `steps`.
         batch_size: windows per step.
         learning_rate: peak AdamW learning rate (warmup, then cosine decay). Default 5e-4
-            from scratch, 5e-5 when continuing.
+            from scratch, the recipe's when continuing (`default_recipe`).
         time_budget_minutes: stop training once this many minutes of training (over all runs)
             are spent, and write the backbone as it is then. None: no limit.
         checkpoint_every: steps between checkpoints.
@@ -101,6 +113,10 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
         distribution: "mirrored" or "multiworker" (or a `tf.distribute.Strategy`) to train over
             several devices or workers, as `Task.fit` does; only the chief worker writes.
             TensorFlow backend only (the rest of `pretrain` runs on JAX and PyTorch too).
+        warmup_head_steps: before training the whole model, train only the objective's new
+            head (masked LM's; the backbone frozen) for this many steps, so the random head's
+            first gradients do not reach a pretrained encoder. None: the default of
+            `default_objective`'s recipe (continued masked LM only); 0: no warm-up.
         log_every: steps between progress lines (0: none).
         log: called with each progress line (default: print).
         overwrite: replace `output` when it holds a finished backbone without a checkpoint to
@@ -133,7 +149,7 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
         held_out_fraction = corpus.held_out_fraction
     new_options = {"size": size, "vocabulary_size": vocabulary_size, "vocabulary": vocabulary,
                    "lowercase": lowercase, "strip_accents": strip_accents}
-    _check_options(objective, from_backbone, new_options, steps, held_out_fraction)
+    _check_options(objective, from_backbone, new_options, steps, held_out_fraction, warmup_head_steps)
     if distribution is not None and keras.backend.backend() != "tensorflow":
         raise KerastlError(f"Pretraining over several devices or workers (--strategy {distribution}) uses "
                            f"tf.distribute, which serves the TensorFlow backend only; Keras runs on "
@@ -148,12 +164,10 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
         **{key: NEW_BACKBONE_OPTIONS[key] if value is None else value for key, value in new_options.items()},
         "sequence_length": sequence_length, "epochs": None if steps else epochs, "steps": steps,
         "batch_size": batch_size, "seed": seed, "held_out_fraction": held_out_fraction,
-        "shuffle_buffer": shuffle_buffer, "learning_rate": learning_rate,
+        "shuffle_buffer": shuffle_buffer, "learning_rate": learning_rate, "warmup_head_steps": warmup_head_steps,
     }
     if from_backbone is not None:
         run.update(dict.fromkeys(NEW_BACKBONE_OPTIONS))
-    if run["learning_rate"] is None:
-        run["learning_rate"] = NEW_LEARNING_RATE if from_backbone is None else CONTINUED_LEARNING_RATE
     backbone_size(run["size"] or "small")  # an unknown size fails before any work
     corpus = _as_corpus(corpus, text_column, held_out_fraction)
     output = Path(output)
@@ -165,9 +179,19 @@ def pretrain(corpus, output, objective=None, size=None, vocabulary_size=None, se
         return _pretrain(corpus, folder, run, settings, strategy)
 
 
-def _check_options(objective, from_backbone, new_options, steps, held_out_fraction):
+def _check_options(objective, from_backbone, new_options, steps, held_out_fraction, warmup_head_steps):
     if objective is not None and objective not in OBJECTIVES:
-        raise KerastlError(f"Unknown objective '{objective}'. Fix: use 'mlm' (masked LM) or 'clm' (causal LM).")
+        raise KerastlError(f"Unknown objective '{objective}'. Fix: use one of {', '.join(OBJECTIVES)}.")
+    if from_backbone is None and objective in ("simcse", "mlm+simcse"):
+        raise KerastlError(f"--objective {objective} adapts a pretrained encoder's sentence vectors; a new "
+                           "backbone has none to keep. Fix: pass --from BACKBONE, or pretrain a new one with "
+                           "--objective mlm first.")
+    if warmup_head_steps is not None and warmup_head_steps < 0:
+        raise ValueError(f"`warmup_head_steps` must be 0 or more. Received: warmup_head_steps={warmup_head_steps!r}")
+    if warmup_head_steps and from_backbone is None:
+        raise KerastlError("--warmup-head-steps trains a new head on a pretrained backbone before the backbone "
+                           "itself; a new backbone is random throughout. Fix: leave out --warmup-head-steps, or "
+                           "pass --from BACKBONE.")
     if new_options["vocabulary"] is not None and new_options["vocabulary"] not in VOCABULARIES:
         raise KerastlError(f"Unknown vocabulary '{new_options['vocabulary']}'. Fix: use 'wordpiece' or "
                            "'sentencepiece'.")
@@ -252,6 +276,19 @@ def _pretrain(corpus, folder, run, settings, strategy):
     window = objective.window_length
     try:
         total_steps = _total_steps(run, previous, feed, tokenizer, window, log)
+        held_out_part = "held_out" if any(True for _ in corpus.documents("held_out")) else "train"
+
+        def evaluate():
+            return objective.evaluate(token_windows(feed(held_out_part), tokenizer, window),
+                                      batch_size=run["batch_size"] * 2)
+
+        scores = {key: previous.get(key) for key in ("held_out_before", "held_out_after_head_warmup")}
+        if run["from"] is not None and scores["held_out_before"] is None:
+            log(f"Scoring {run['from']} on the held-out text before training.")
+            scores["held_out_before"] = evaluate()
+        if run["warmup_head_steps"] and not previous:
+            _warm_up_head(objective, run, feed, tokenizer, strategy, log)
+            scores["held_out_after_head_warmup"] = evaluate()
         with strategy.scope() if strategy is not None else contextlib.nullcontext():
             objective.compile(run["learning_rate"], total_steps)
         if previous:
@@ -260,22 +297,13 @@ def _pretrain(corpus, folder, run, settings, strategy):
             from kerastl.training.resumable_fit import check_workers_agree
 
             check_workers_agree(objective.model, checkpoint.folder, objective.step)
-        held_out_part = "held_out" if any(True for _ in corpus.documents("held_out")) else "train"
-
-        def evaluate():
-            return objective.evaluate(token_windows(feed(held_out_part), tokenizer, window),
-                                      batch_size=run["batch_size"] * 2)
-
-        before = previous.get("held_out_before")
-        if run["from"] is not None and before is None:
-            log(f"Scoring {run['from']} on the held-out text before training.")
-            before = evaluate()
         progress, out_of_time = _train(objective, run, settings, previous, total_steps, feed, tokenizer, checkpoint,
-                                       vocabulary, before, strategy, writes, log)
+                                       vocabulary, scores, strategy, writes, log)
         held_out = evaluate()
     except tf.errors.OpError as error:
         feed.reraise(error)
 
+    before = scores["held_out_before"]
     step = objective.step
     tokens_per_step = run["batch_size"] * window
     metrics = {
@@ -290,6 +318,7 @@ def _pretrain(corpus, folder, run, settings, strategy):
         objective.headline_metric: held_out[objective.headline_metric],
         "held_out": held_out,
         "held_out_before": before,
+        "held_out_after_head_warmup": scores["held_out_after_head_warmup"],
         "held_out_is_training_data": held_out_part == "train",
         "corpus": corpus.describe(),
         "held_out_documents": feed.counts.get(held_out_part),
@@ -324,21 +353,30 @@ def _backbone_and_tokenizer(run, corpus, saved_vocabulary, settings, log):
 
         backbone, tokenizer = load_backbone(run["from"])
         architecture = architecture_of(backbone)
-        natural = {ENCODER: "mlm", DECODER: "clm"}.get(architecture)
-        if natural is None:
+        allowed = {ENCODER: ENCODER_OBJECTIVES, DECODER: DECODER_OBJECTIVES}.get(architecture)
+        if allowed is None:
             raise KerastlError(
                 f"{run['from']} is a {type(backbone).__name__}, an encoder-decoder: kerastl pretrains encoders "
-                "(masked LM) and causal decoders (causal LM). Fix: continue the pretraining of an encoder such "
-                "as minilm-l6 or a decoder such as GPT-2, or fine-tune this backbone on the task directly."
+                "(masked LM, SimCSE) and causal decoders (causal LM). Fix: continue the pretraining of an encoder "
+                "such as minilm-l6 or a decoder such as GPT-2, or fine-tune this backbone on the task directly."
             )
-        if run["objective"] not in (None, natural):
+        if run["objective"] not in (None, *allowed):
             raise KerastlError(
-                f"{run['from']} is {'an encoder' if natural == 'mlm' else 'a causal decoder'} "
-                f"({type(backbone).__name__}): its own objective is {natural}, not {run['objective']}. "
-                f"Fix: leave out --objective, or pass --objective {natural}."
+                f"{run['from']} is {'an encoder' if architecture == ENCODER else 'a causal decoder'} "
+                f"({type(backbone).__name__}): it continues with {' or '.join(allowed)}, not {run['objective']}. "
+                f"Fix: leave out --objective (the default for this backbone), or pass one of {', '.join(allowed)}."
             )
-        run["objective"] = natural
-        if run["objective"] == "mlm" and getattr(tokenizer, "mask_token_id", None) is None:
+        recipe = default_recipe(run["from"], architecture)
+        run["objective"] = run["objective"] or recipe.objective
+        if run["learning_rate"] is None:
+            run["learning_rate"] = recipe.learning_rate
+        if run["warmup_head_steps"] is None:
+            run["warmup_head_steps"] = recipe.warmup_head_steps if run["objective"] in OBJECTIVES_WITH_A_NEW_HEAD else 0
+        if run["warmup_head_steps"] and run["objective"] not in OBJECTIVES_WITH_A_NEW_HEAD:
+            raise KerastlError(f"--objective {run['objective']} trains no new head, so --warmup-head-steps has "
+                               f"nothing to warm up. Fix: leave out --warmup-head-steps, or use --objective "
+                               f"{' or '.join(OBJECTIVES_WITH_A_NEW_HEAD)}.")
+        if "mlm" in run["objective"].split("+") and getattr(tokenizer, "mask_token_id", None) is None:
             raise KerastlError(f"{run['from']}'s tokenizer ({type(tokenizer).__name__}) has no mask token, so "
                                "masked LM cannot continue. Fix: continue a backbone whose tokenizer has one.")
         longest = getattr(backbone, "max_sequence_length", None)
@@ -350,6 +388,8 @@ def _backbone_and_tokenizer(run, corpus, saved_vocabulary, settings, log):
         return backbone, tokenizer, None
 
     run["objective"] = run["objective"] or "mlm"
+    run["learning_rate"] = run["learning_rate"] or NEW_LEARNING_RATE
+    run["warmup_head_steps"] = run["warmup_head_steps"] or 0
     vocabulary = saved_vocabulary
     if vocabulary is None:
         sample = corpus.sample(settings["vocabulary_sample"], seed=run["seed"])
@@ -381,7 +421,7 @@ def _total_steps(run, previous, feed, tokenizer, window, log):
     return max(1, run["epochs"] * feed.train_tokens // (window * run["batch_size"]))
 
 
-def _train(objective, run, settings, previous, total_steps, feed, tokenizer, checkpoint, vocabulary, before,
+def _train(objective, run, settings, previous, total_steps, feed, tokenizer, checkpoint, vocabulary, scores,
            strategy, writes, log):
     from kerastl.training import distributable_batches
 
@@ -394,7 +434,7 @@ def _train(objective, run, settings, previous, total_steps, feed, tokenizer, che
     def state(progress):
         return {
             "options": run, "step": objective.step, "total_steps": total_steps,
-            "train_tokens_per_epoch": feed.train_tokens, "held_out_before": before,
+            "train_tokens_per_epoch": feed.train_tokens, **scores,
             "training_seconds": round(progress.elapsed, 1),
             "tokens_per_second": _rate(progress) or previous.get("tokens_per_second"),
         }
@@ -427,6 +467,32 @@ def _train(objective, run, settings, previous, total_steps, feed, tokenizer, che
         save()
         out_of_time = progress.out_of_time
     return progress, out_of_time
+
+
+def _warm_up_head(objective, run, feed, tokenizer, strategy, log):
+    """Train the objective's new head alone for `run["warmup_head_steps"]` steps, the backbone
+    frozen, on batches of its own order (a resumed run finds the warmed head in its checkpoint
+    and does not repeat this)."""
+    steps = run["warmup_head_steps"]
+    log(f"Warming up the new {objective.name} head for {steps} steps, {run['from']} frozen.")
+    windows = token_windows(feed("train"), tokenizer, objective.window_length, repeat=True)
+    batches = objective.batches(windows, run["batch_size"], training=True, seed=run["seed"] + 1,
+                                shuffle_buffer=run["shuffle_buffer"])
+    if strategy is not None:
+        from kerastl.training import distributable_batches
+
+        batches = distributable_batches(batches)
+    # Freezing a layer freezes all of its sublayers: their own flags (BERT's unused pooler stays
+    # frozen) are put back after.
+    flags = {id(layer): (layer, layer.trainable) for layer in objective.backbone._flatten_layers()}
+    objective.backbone.trainable = False
+    try:
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            objective.compile(HEAD_WARMUP_LEARNING_RATE, steps)
+        objective.model.fit(batches, epochs=1, steps_per_epoch=steps, verbose=0, shuffle=False)
+    finally:
+        for layer, trainable in flags.values():
+            layer.trainable = trainable
 
 
 def _check_same_options(saved, options, folder):

@@ -4,7 +4,8 @@ backbone (pretrained) and one for the first backbone's architecture randomly ini
 The gaps between the lines are what each upstream choice buys: a domain-adapted backbone
 against the general one against no pretraining, and how many labeled examples the weaker
 start needs to catch up. Every (line, size) is trained once per seed; the curve follows
-the median over seeds with the min-max range around it.
+the median over seeds with the min-max range around it, and each line is compared with a
+baseline line seed by seed (`kerastl.runs.curve_statistics`).
 """
 
 import contextlib
@@ -18,6 +19,7 @@ from typing import NamedTuple
 from kerastl.atomic_files import run_folder
 from kerastl.backbones import DEFAULT_BACKBONE, check_max_length
 from kerastl.errors import KerastlError
+from kerastl.runs.curve_statistics import compare_with, comparison_table
 
 CURVE_JSON = "curve.json"
 CURVE_PNG = "curve.png"
@@ -35,7 +37,7 @@ class _Line(NamedTuple):
 
 def learning_curve(task_name, train, validation, sizes, backbones=DEFAULT_BACKBONE, epochs=3, *, output=None,
                    batch_size=32, seeds=0, scratch=True, task_options=None, read_options=None,
-                   scratch_learning_rate=None, log=None, overwrite=False):
+                   scratch_learning_rate=None, baseline=None, log=None, overwrite=False):
     """Train `task_name` on growing subsets of `train` from each backbone (and from scratch); score each.
 
     For each seed the subsets are nested (the first N of one order shuffled by that seed), so
@@ -62,6 +64,9 @@ def learning_curve(task_name, train, validation, sizes, backbones=DEFAULT_BACKBO
         read_options: options of the task's file reader (text_column, ...).
         scratch_learning_rate: the learning rate of the from-scratch runs (random weights often
             want a larger one); None uses the same as the pretrained runs.
+        baseline: the line every other line is compared with, seed by seed (a label, or the
+            backbone as given); None: the last pretrained backbone (so `[adapted, general]`
+            compares the adapted one, and the from-scratch line, with the general one).
         log: called with a progress line after each run (default: print).
         overwrite: replace the curve in `output` when it holds one already. A folder of other
             files is refused before any training.
@@ -71,8 +76,11 @@ def learning_curve(task_name, train, validation, sizes, backbones=DEFAULT_BACKBO
         `epochs`, `std` (which standard deviation: "population"), `runs` (every run, in the
         order trained: `{"line", "size", "seed", "metric", "metrics", "seconds"}`) and `lines`:
         `{label: {"backbone", "pretrained", "learning_rate", "points"}}`, each point
-        `{"size", "median", "min", "max", "mean", "std", "n", "runs"}` over the seeds; with
-        `output`, also `json` and `png` (the paths written).
+        `{"size", "median", "min", "max", "mean", "std", "n", "runs"}` over the seeds;
+        `comparisons` (with two lines or more): each line against the baseline, per size the
+        paired differences by seed, their median and its bootstrap interval, and a verdict
+        (`kerastl.runs.curve_statistics.paired_comparison`); with `output`, also `json` and
+        `png` (the paths written).
 
     Raises:
         KerastlError: for sizes that are not positive or exceed the training data, no line to
@@ -90,11 +98,12 @@ def learning_curve(task_name, train, validation, sizes, backbones=DEFAULT_BACKBO
     0.8125
     """
     lines = curve_lines(backbones, scratch=scratch)
+    baseline = baseline_line(lines, baseline)
     seeds = _seed_list(seeds)
     with run_folder(output, "curve", overwrite=overwrite) if output is not None else contextlib.nullcontext() \
             as folder:
         return _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, folder, batch_size,
-                               task_options, read_options, scratch_learning_rate, log)
+                               task_options, read_options, scratch_learning_rate, baseline, log)
 
 
 def curve_lines(backbones, scratch=True):
@@ -134,6 +143,24 @@ def curve_lines(backbones, scratch=True):
     return lines
 
 
+def baseline_line(lines, baseline=None):
+    """The label of the line the others are compared with: `baseline` (a label or a backbone
+    as given), or by default the last pretrained line; None for a curve of one line.
+
+    Raises:
+        KerastlError: `baseline` names no line of the curve.
+    """
+    if baseline is None:
+        pretrained = [line.label for line in lines if line.pretrained]
+        return pretrained[-1] if len(lines) > 1 and pretrained else None
+    for line in lines:
+        if str(baseline) in (line.label, line.backbone if line.pretrained else line.label):
+            return line.label
+    raise KerastlError(f"--baseline {baseline} is not a line of this curve (its lines: "
+                       f"{', '.join(line.label for line in lines)}). Fix: pass one of them, or a backbone "
+                       "given in --backbones.")
+
+
 def _unique_labels(specs):
     """Each backbone's label: a folder's name (more of its path where two share it), else the spec."""
     parts = [Path(spec).resolve().parts if Path(spec).is_dir() else (spec,) for spec in specs]
@@ -159,7 +186,7 @@ def _seed_list(seeds):
 
 
 def _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, folder, batch_size, task_options,
-                    read_options, scratch_learning_rate, log):
+                    read_options, scratch_learning_rate, baseline, log):
     from kerastl.data.records import Records
     from kerastl.reporting.main_metric import headline_metrics, main_metric_name
     from kerastl.tasks import get_task, new_task
@@ -214,6 +241,8 @@ def _learning_curve(task_name, train, validation, sizes, lines, seeds, epochs, f
             line_runs = [run for run in runs_at_size if run["line"] == line.label]
             result["lines"][line.label]["points"].append(
                 {"size": size, **summarize([run["metric"] for run in line_runs]), "runs": line_runs})
+    if baseline is not None:
+        result["comparisons"] = compare_with(result, baseline)
     if folder is not None:
         result["json"] = str(folder.path / CURVE_JSON)
         result["png"] = str(folder.path / CURVE_PNG)
@@ -279,7 +308,10 @@ def curve_table(result):
         by_size = {point["size"]: point for point in line["points"]}
         rows.append([label] + [_format_point(by_size.get(size)) for size in result["sizes"]])
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+    table = "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+    if result.get("comparisons"):
+        table += "\n" + comparison_table(result["comparisons"])
+    return table
 
 
 def _format_point(point):

@@ -6,7 +6,7 @@ JOB.json: {"work": folder to write in, "corpus": a text file, "source": a tiny b
 
 It pretrains masked LM from scratch on a WordPiece vocabulary, stopped at a step and resumed from
 its checkpoint; causal LM from scratch on a SentencePiece vocabulary; masked LM continued from
-`source` (written on another backend). It also asks for a tf.distribute strategy, which off
+`source` (written on another backend) after a head warm-up, SimCSE and masked LM + SimCSE. It also asks for a tf.distribute strategy, which off
 TensorFlow is refused. Each preset's backbone, loaded back with `load_backbone`, runs on `TEXT`;
 its outputs go into the preset folder as `outputs.npz`, for another backend to compare with.
 RESULTS.json gets the facts and the seconds of each step.
@@ -68,10 +68,16 @@ def main(job_file, results_file):
     results["clm"] = pretrain(corpus, work / "clm", objective="clm", vocabulary="sentencepiece", steps=4, **NEW)
     timed("clm_sentencepiece")
     results["from"] = pretrain(corpus, work / "from", from_backbone=job["source"], steps=4, learning_rate=1e-2,
-                               **SMALL)
+                               warmup_head_steps=2, **SMALL)
     timed("continued")
+    results["simcse"] = pretrain(corpus, work / "simcse", from_backbone=job["source"], objective="simcse", steps=3,
+                                 learning_rate=1e-2, **SMALL)
+    timed("simcse")
+    results["mlm+simcse"] = pretrain(corpus, work / "mlm+simcse", from_backbone=job["source"], objective="mlm+simcse",
+                                     steps=2, warmup_head_steps=1, **SMALL)
+    timed("mlm_and_simcse")
 
-    for name in ("mlm", "clm", "from"):
+    for name in ("mlm", "clm", "from", "simcse"):
         np.savez(work / name / OUTPUTS_FILE, sequence_output=backbone_outputs(work / name))
     timed("outputs")
     Path(results_file).write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")

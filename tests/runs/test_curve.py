@@ -172,3 +172,34 @@ def test_pretrained_weights_switch_builds_the_same_architecture_randomly(tiny_ba
     pretrained, scratch = (encoder.backbone.token_embedding.embeddings.numpy() for encoder in encoders)
     assert pretrained.shape == scratch.shape and not np.allclose(pretrained, scratch)
     assert tasks[1].get_config()["pretrained_weights"] is False
+
+
+def test_each_line_is_compared_with_the_last_backbone_given_or_the_baseline_named(two_backbones, monkeypatch):
+    from kerastl.tasks import SentimentTask
+
+    _RecordedRuns(monkeypatch, SentimentTask)
+    general, domain = (str(folder) for folder in two_backbones)
+    result = learning_curve("sentiment", TRAIN, TRAIN, [3], backbones=[domain, general], seeds=[0, 1],
+                            log=lambda line: None)
+    comparisons = result["comparisons"]
+    assert comparisons["baseline"] == "general/backbone"
+    assert list(comparisons["lines"]) == ["domain/backbone", SCRATCH_LABEL]
+    (row,) = comparisons["lines"]["domain/backbone"]
+    assert set(row["differences_by_seed"]) == {"0", "1"} and "paired differences against general/backbone" in \
+        curve_table(result)
+    named = learning_curve("sentiment", TRAIN, TRAIN, [3], backbones=[domain, general], seeds=[0],
+                           baseline=SCRATCH_LABEL, log=lambda line: None)
+    assert named["comparisons"]["baseline"] == SCRATCH_LABEL
+    assert list(named["comparisons"]["lines"]) == ["domain/backbone", "general/backbone"]
+    single = learning_curve("sentiment", TRAIN, TRAIN, [3], backbones=general, scratch=False, seeds=[0],
+                            log=lambda line: None)
+    assert "comparisons" not in single
+
+
+def test_a_baseline_that_is_no_line_is_refused_in_one_line(two_backbones, train_file, tmp_path):
+    result = CliRunner().invoke(cli, ["curve", "sentiment", "--train", str(train_file), "--validation",
+                                      str(train_file), "--sizes", "4", "--backbone", str(two_backbones[0]),
+                                      "--baseline", "minilm-l6", "--output", str(tmp_path / "curve")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "--baseline minilm-l6 is not a line of this curve" in result.output
+    assert not (tmp_path / "curve").exists()
