@@ -40,7 +40,7 @@ demo: setup
 
 test: setup-dev
 	$(BIN)/python -m pip check
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=30
 
 clean:
 	rm -rf $(VENV) build *.egg-info

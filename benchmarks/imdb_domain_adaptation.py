@@ -91,6 +91,26 @@ def recipe_commands(work, recipes, sizes, seeds):
     return commands
 
 
+RUN_LINE = re.compile(r"^\[\d+/\d+\] (?P<task>\S+) (?P<line>.+), (?P<size>\d+) examples, seed (?P<seed>\d+): "
+                      r"(?P<metric>\w+) (?P<score>[\d.]+) in (?P<seconds>[\d.]+) s")
+
+
+def curve_from_log(log_path, backbones):
+    """The runs of a `kerastl curve` stopped before it wrote curve.json, read from its log (one
+    line per finished run), as a curve result `combine` takes. `backbones` maps each label to
+    its backbone."""
+    runs, task, metric = [], None, None
+    for text in Path(log_path).read_text(encoding="utf-8").splitlines():
+        match = RUN_LINE.match(text)
+        if match:
+            task, metric = match["task"], match["metric"]
+            runs.append({"line": match["line"], "size": int(match["size"]), "seed": int(match["seed"]),
+                         "metric": float(match["score"]), "seconds": float(match["seconds"])})
+    lines = {label: {"backbone": backbones.get(label, label), "pretrained": True, "learning_rate": None}
+             for label in dict.fromkeys(run["line"] for run in runs)}
+    return {"task": task, "metric": metric, "runs": runs, "lines": lines, "stopped_early": True}
+
+
 def combine(curves, general, scratch_curve=None):
     """One curve result from several `kerastl curve` results of one split and one set of
     settings (each may hold several lines): their runs, lines rebuilt over the seeds, and each
@@ -102,13 +122,12 @@ def combine(curves, general, scratch_curve=None):
     for curve in curves:
         for label, line in curve["lines"].items():
             if label != SCRATCH_LABEL:
-                lines[label] = {key: line.get(key) for key in ("backbone", "pretrained", "learning_rate")}
+                lines.setdefault(label, {key: line.get(key) for key in ("backbone", "pretrained", "learning_rate")})
                 runs += [run for run in curve["runs"] if run["line"] == label]
     if scratch_curve is not None:
         lines[SCRATCH_LABEL] = {key: scratch_curve["lines"][SCRATCH_LABEL].get(key)
                                 for key in ("backbone", "pretrained", "learning_rate")}
         runs += [run for run in scratch_curve["runs"] if run["line"] == SCRATCH_LABEL]
-    first = curves[0]
     sizes = sorted({run["size"] for run in runs})
     seeds = sorted({run["seed"] for run in runs})
     for label, line in lines.items():
@@ -118,6 +137,7 @@ def combine(curves, general, scratch_curve=None):
             if point_runs:
                 line["points"].append({"size": size, **summarize([run["metric"] for run in point_runs]),
                                        "runs": point_runs})
+    first = next(curve for curve in curves if not curve.get("stopped_early"))
     result = {key: first[key] for key in ("task", "metric", "validation_examples", "epochs", "batch_size", "std")}
     result.update(sizes=sizes, seeds=seeds, runs=runs, lines=lines)
     result["comparisons"] = compare_with(result, general)
@@ -152,6 +172,9 @@ def main():
     parser.add_argument("--combine", nargs="+", metavar="CURVE_JSON",
                         help="curve.json files of one split and settings (the general line among them): write "
                              "one result with the paired comparisons to --output")
+    parser.add_argument("--combine-log", nargs="*", default=[], metavar="CURVE_LOG",
+                        help="logs of `kerastl curve` runs stopped before they wrote curve.json (same settings): "
+                             "their finished runs join --combine")
     parser.add_argument("--scratch", metavar="CURVE_JSON", help="a curve.json whose from-scratch runs to add")
     parser.add_argument("--adapted", nargs="*", default=[], metavar="FOLDER",
                         help="adapted backbone folders: their pretrain_metrics.json and weight change go in")
@@ -161,8 +184,11 @@ def main():
         from kerastl.runs.curve import curve_table, plot_curve
 
         curves = [json.loads(Path(path).read_text()) for path in args.combine]
+        backbones = {label: line.get("backbone") for curve in curves for label, line in curve["lines"].items()}
+        curves += [curve_from_log(path, backbones) for path in args.combine_log]
         scratch = json.loads(Path(args.scratch).read_text()) if args.scratch else None
         result = combine(curves, GENERAL, scratch)
+        result["combined_from"] = {"curves": args.combine, "curve_logs": args.combine_log, "scratch": args.scratch}
         result["adaptation"] = {}
         for folder in args.adapted:
             metrics = json.loads((Path(folder) / "pretrain_metrics.json").read_text())

@@ -12,6 +12,7 @@ import os
 import shutil
 import tarfile
 import threading
+import time
 
 import h5py
 import numpy as np
@@ -125,7 +126,8 @@ def test_a_task_config_out_of_range_is_refused(model, key, value, message):
 
 def test_a_load_never_mixes_two_saves(tiny_backbone, tmp_path):
     """One folder replaced over and over by two different saves (2 and 3 labels): every load sees one
-    whole save, its head as wide as its label set."""
+    whole save, its head as wide as its label set. A save lands every three loads' time, so saves
+    fall inside loads however fast the machine is, and a load retried after one can still finish."""
     sources = {}
     for labels in (["negative", "positive"], ["a", "b", "c"]):
         task = SentimentTask(str(tiny_backbone), max_length=16)
@@ -134,6 +136,9 @@ def test_a_load_never_mixes_two_saves(tiny_backbone, tmp_path):
         sources[len(labels)] = tmp_path / f"save-{len(labels)}"
     target = tmp_path / "model"
     shutil.copytree(sources[2], target)
+    started = time.perf_counter()
+    kerastl.load(target)
+    between_saves = 3 * (time.perf_counter() - started)
     stop = threading.Event()
 
     def keep_saving():  # what `Task.save` does on disk: the whole folder written aside, renamed into place
@@ -142,7 +147,7 @@ def test_a_load_never_mixes_two_saves(tiny_backbone, tmp_path):
                 with atomic_folder(target) as folder:
                     for entry in source.iterdir():
                         (shutil.copytree if entry.is_dir() else shutil.copy)(entry, folder / entry.name)
-                stop.wait(0.5)
+                stop.wait(between_saves)
 
     saver = threading.Thread(target=keep_saving, daemon=True)
     saver.start()

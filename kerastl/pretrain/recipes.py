@@ -4,8 +4,15 @@ continue a backbone's pretraining, by the kind of backbone it is.
 Three kinds are told apart: a causal decoder (GPT-2, Gemma, Llama: causal LM, its own
 objective), a sentence-embedding encoder (trained contrastively on sentence pairs, as
 sentence-transformers models such as the bundled minilm-l6 are) and any other encoder (BERT,
-RoBERTa, DeBERTa-v3, ...: trained with masked LM). The choice for each is what measured best on
-IMDB at 100 and 500 labels (`docs/domain-adaptation-imdb.json`, README "Domain adaptation").
+RoBERTa, DeBERTa-v3, ...: trained with masked LM).
+
+The sentence-embedding recipe is the one measured closest to the general backbone on IMDB at
+100 and 500 labels, among masked LM after a head warm-up, SimCSE and both together; none beat
+the general backbone beyond the seed spread, and SimCSE moved its weights least
+(`docs/domain-adaptation-imdb.json`, README "Your own backbone"). The encoder and decoder
+recipes continue the backbone's own objective at a fine-tuning learning rate (the head warm-up
+because the masked LM head is new); they are not measured on IMDB, for want of a pretrained
+masked LM encoder or decoder offline.
 """
 
 import json
