@@ -20,6 +20,7 @@ joins the curves into one result (runs of one seed share the labeled subset, so 
 across curves): each line against the general one seed by seed (median paired difference and
 its bootstrap interval, `kerastl.runs.curve_statistics`), each adapted backbone's held-out
 metrics before and after and how far its weights moved, and the plot beside the JSON.
+`--combine-log WORK/curve-2000.log` adds the finished runs of a curve stopped before its end.
 """
 
 import argparse
