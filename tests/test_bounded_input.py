@@ -136,6 +136,7 @@ def test_a_load_never_mixes_two_saves(tiny_backbone, tmp_path):
         sources[len(labels)] = tmp_path / f"save-{len(labels)}"
     target = tmp_path / "model"
     shutil.copytree(sources[2], target)
+    kerastl.load(target)  # the first load of a process pays one-time costs; time the next one
     started = time.perf_counter()
     kerastl.load(target)
     between_saves = 3 * (time.perf_counter() - started)

@@ -347,7 +347,8 @@ def plot_curve(result, path):
     figure = Figure(figsize=(6.5, 4.2), dpi=100, layout="constrained")
     axes = figure.subplots()
     colors = iter(f"C{index}" for index in range(10_000))
-    for label, line in _lines_of(result).items():
+    lines = _lines_of(result)
+    for label, line in lines.items():
         points = [point for point in line["points"] if point["median"] is not None]
         color = "#7f7f7f" if not line["pretrained"] else next(colors)
         sizes = [point["size"] for point in points]
@@ -366,7 +367,7 @@ def plot_curve(result, path):
     axes.margins(x=0.08, y=0.15)  # room for the value labels above the points
     axes.set_xlabel("labeled training examples")
     axes.set_ylabel(result["metric"] or "metric")
-    counts = sorted({point["n"] for line in _lines_of(result).values() for point in line["points"]}) or [1]
+    counts = sorted({point["n"] for line in lines.values() for point in line["points"]}) or [1]
     seed_count = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     spread = f"median of {seed_count} seeds, min-max shaded" if counts[-1] > 1 else "one seed"
     axes.set_title(f"{result['task']}: {result['metric'] or 'metric'} against labeled examples\n{spread}",
