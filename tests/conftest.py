@@ -112,3 +112,27 @@ def tiny_sentiment_copy(tiny_sentiment_folder, tmp_path):
     import shutil
 
     return shutil.copytree(tiny_sentiment_folder, tmp_path / "model")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep the tests that share a module-scoped fixture value on one `pytest -n` worker, and
+    start the `slow` tests first.
+
+    `--dist loadgroup` sends each test to whichever worker is free, and a module fixture is built
+    once per worker: tests of one module spread over two workers would train its models twice.
+    Each test that uses a module-scoped fixture gets the `xdist_group` of its module and of the
+    parameters of those fixtures; a test that names its own group keeps it. A slow test picked
+    last would run alone at the end while the other worker idles: `slow` tests go to the front.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        definitions = item._fixtureinfo.name2fixturedefs
+        module_scoped = [name for name in item.fixturenames
+                         if definitions.get(name) and definitions[name][-1].scope == "module"]
+        if module_scoped:
+            indices = getattr(item, "callspec", None) and item.callspec.indices
+            parameters = sorted(f"{name}={indices[name]}" for name in module_scoped if indices and name in indices)
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}[{','.join(parameters)}]"))

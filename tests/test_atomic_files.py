@@ -96,6 +96,21 @@ def test_a_finished_output_needs_overwrite(tmp_path):
     assert check_output_folder(tmp_path / "model", "model", overwrite=True) == "replace"
 
 
+def test_a_task_saves_over_a_model_folder_only_with_overwrite(tiny_sentiment_copy):
+    """Running a script that saves a model twice (the README's quickstart) replaces the first save."""
+    import kerastl
+
+    task = kerastl.load(tiny_sentiment_copy)
+    (tiny_sentiment_copy / "weights.marker").write_text("from the first save")
+    with pytest.raises(OutputError, match=r"already holds a kerastl model"):
+        task.save(tiny_sentiment_copy)
+    assert (tiny_sentiment_copy / "weights.marker").exists()
+    task.save(tiny_sentiment_copy, overwrite=True)
+    assert not (tiny_sentiment_copy / "weights.marker").exists()
+    assert kerastl.load(tiny_sentiment_copy).predict(["a fine film"])[0].to_dict() == \
+        task.predict(["a fine film"])[0].to_dict()
+
+
 def test_a_finished_output_of_another_kind_is_refused(tmp_path):
     (tmp_path / "model").mkdir()
     (tmp_path / "model" / "kerastl.json").write_text("{}")

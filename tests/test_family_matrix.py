@@ -115,6 +115,11 @@ def _serve(jobs):
     return answer["results"]
 
 
+#: One `xdist_group` per family: its three tests share one run of `matrix`, so one worker runs them.
+FAMILIES = [pytest.param(family, marks=pytest.mark.xdist_group(f"family-matrix-{family}"))
+            for family in ENCODER_FAMILIES]
+
+
 def _outcome(matrix, family, task_name):
     outcome = matrix(family)[task_name]
     if isinstance(outcome, Exception):
@@ -122,7 +127,7 @@ def _outcome(matrix, family, task_name):
     return outcome
 
 
-@pytest.mark.parametrize("family", ENCODER_FAMILIES)
+@pytest.mark.parametrize("family", FAMILIES)
 def test_sentiment(matrix, family):
     outcome = _outcome(matrix, family, "sentiment")
     assert set(outcome["metrics"]) >= {"accuracy", "macro_f1"}
@@ -134,7 +139,7 @@ def test_sentiment(matrix, family):
     assert_same_answers([p.to_dict() for p in predictions], outcome["onnx_served"])
 
 
-@pytest.mark.parametrize("family", ENCODER_FAMILIES)
+@pytest.mark.parametrize("family", FAMILIES)
 def test_ner(matrix, family):
     outcome = _outcome(matrix, family, "ner")
     assert {"precision", "recall", "f1"} <= set(outcome["metrics"])
@@ -150,7 +155,7 @@ def test_ner(matrix, family):
     assert_same_answers([p.to_dict() for p in predictions], outcome["onnx_served"])
 
 
-@pytest.mark.parametrize("family", ENCODER_FAMILIES)
+@pytest.mark.parametrize("family", FAMILIES)
 def test_translation(matrix, family):
     outcome = _outcome(matrix, family, "translation")
     assert {"bleu", "chrf"} <= set(outcome["metrics"])

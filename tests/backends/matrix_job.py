@@ -1,7 +1,7 @@
 """One backend's side of the backend matrix, run as its own process (Keras' backend is per process).
 
     python matrix_job.py train BACKBONES OUTPUT   # fit, evaluate, predict, save every task; write results
-    python matrix_job.py load FOLDERS OUTPUT      # load every saved folder, predict the same inputs
+    python matrix_job.py load FOLDER_SETS OUTPUT  # load the folders each other backend saved, predict the same inputs
 
 Results are JSON: for each task the metrics, the probabilities / labels / entities of `INPUTS`, the
 calibration learned, and the backend that ran.
@@ -80,8 +80,10 @@ def train(backbones, output):
     return results
 
 
-def load(folders, output):
-    return {job: {"answers": answers(kerastl.load(folder), job)} for job, folder in json.loads(folders).items()}
+def load(folder_sets, output):
+    """`folder_sets` is `{saved_on: {job: folder}}`: one process loads what every other backend saved."""
+    return {saved_on: {job: {"answers": answers(kerastl.load(folder), job)} for job, folder in folders.items()}
+            for saved_on, folders in json.loads(folder_sets).items()}
 
 
 if __name__ == "__main__":

@@ -43,13 +43,14 @@ def matrix(tmp_path_factory):
                  for family in ("bert", "albert", "gpt2")}
     trained = {backend: run_job(backend, "train", json.dumps(backbones), root / backend) for backend in BACKENDS}
     loaded = {}
-    for loaded_on in BACKENDS:
-        for saved_on in BACKENDS:
-            if saved_on != loaded_on:
-                folders = {task: trained[saved_on][task]["folder"] for task in TASKS}
-                output = root / f"{saved_on}-on-{loaded_on}"
-                output.mkdir()
-                loaded[saved_on, loaded_on] = run_job(loaded_on, "load", json.dumps(folders), output)
+    for loaded_on in BACKENDS:  # one process per backend loads the folders of the two others
+        folder_sets = {saved_on: {task: trained[saved_on][task]["folder"] for task in TASKS}
+                       for saved_on in BACKENDS if saved_on != loaded_on}
+        output = root / f"loaded-on-{loaded_on}"
+        output.mkdir()
+        results = run_job(loaded_on, "load", json.dumps(folder_sets), output)
+        for saved_on in folder_sets:
+            loaded[saved_on, loaded_on] = {**results[saved_on], "backend": results["backend"]}
     return {"trained": trained, "loaded": loaded}
 
 

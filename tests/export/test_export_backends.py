@@ -102,6 +102,7 @@ def _run(arguments, environment, timeout=300):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_a_model_trained_on_the_backend_exports_and_serves_like_its_predict(backend, tmp_path):
     pytest.importorskip(backend)

@@ -110,6 +110,7 @@ def test_the_cli_explains_bad_corpus_and_option_errors_in_one_line(tiny_family_b
 
 
 @pytest.mark.large
+@pytest.mark.slow
 def test_continued_minilm_feeds_a_sentiment_task_through_the_cli(real_backbone, tmp_path):
     corpus = tmp_path / "reviews.txt.gz"
     import gzip
@@ -137,6 +138,7 @@ def test_continued_minilm_feeds_a_sentiment_task_through_the_cli(real_backbone, 
     assert result.exit_code == 0 and ("pos" in result.output or "neg" in result.output), result.output
 
 
+@pytest.mark.slow
 def test_two_workers_pretrain_in_sync_and_only_the_chief_writes(tiny_family_backbone, tmp_path):
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("\n".join(DOMAIN_TEXT * 3) + "\n")

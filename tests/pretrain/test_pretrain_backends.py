@@ -58,6 +58,7 @@ def _run(backend, job, folder):
 FINE_TUNED = {"jax": "mlm", "torch": "clm"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", ["jax", "torch"])
 def test_pretraining_runs_and_resumes_there_and_its_presets_load_here(backend, tiny_backbone, tmp_path):
     corpus = _write_corpus(tmp_path / "corpus.txt")

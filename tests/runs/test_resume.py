@@ -184,6 +184,7 @@ def _check_folder_invariant(output, point):
         assert (output / "checkpoint" / "variables.npz").is_file(), f"{point}: a checkpoint without its variables"
 
 
+@pytest.mark.slow
 def test_killed_anywhere_the_folder_stays_whole_and_the_rerun_ends_like_an_uninterrupted_run(data, tiny_backbone):
     import hashlib
 

@@ -109,6 +109,7 @@ def data(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_fit_sweep_refusals_and_a_killed_run_resumed(backend, data, tiny_backbone):
     whole = data / "whole"
